@@ -1,0 +1,1068 @@
+/* catalogc: the catalog compiler and linter. It reads catalog/<family>/<NAME>.md (format in
+ * catalog/README.md), checks every rule, and writes the C tables that liberrwhy compiles in.
+ *
+ *   catalogc --out catalog_data.c [--depfile FILE] CATALOG_DIR   compile
+ *   catalogc --lint [--partial] CATALOG_DIR                      check only
+ *
+ * Every problem is reported as `file:line: message`, all of them, then the exit status is 1.
+ * Linux numbers and strerror texts are not in the files: they come from this system's
+ * <errno.h> (through errno-names.h, made by errno-names.sh) and strerror() in the C locale. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <linux/limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- this system's errno names ---------------------------------------------------------- */
+
+struct sys_errno {
+	const char *name;
+	int value;
+	const char *alias_of; /* NULL for a name with a number of its own */
+	bool covered;
+};
+
+static struct sys_errno sys_errnos[] = {
+#define EW_ERRNO(n) {#n, n, NULL, false},
+#define EW_ERRNO_ALIAS(n, of) {#n, n, #of, false},
+#include "errno-names.h"
+#undef EW_ERRNO
+#undef EW_ERRNO_ALIAS
+};
+#define N_SYS_ERRNOS (sizeof(sys_errnos) / sizeof(sys_errnos[0]))
+
+static struct sys_errno *sys_errno_find(const char *name)
+{
+	for (size_t i = 0; i < N_SYS_ERRNOS; i++)
+		if (strcmp(sys_errnos[i].name, name) == 0)
+			return &sys_errnos[i];
+	return NULL;
+}
+
+/* ---- small helpers ---------------------------------------------------------------------- */
+
+static int n_errors;
+
+static void lint(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void lint(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	n_errors++;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n);
+	if (!p) {
+		fprintf(stderr, "catalogc: out of memory\n");
+		exit(2);
+	}
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xrealloc(NULL, n), s, n);
+}
+
+/* A growable string, for joining the lines of paragraphs and code blocks. */
+struct str {
+	char *s;
+	size_t len, cap;
+};
+
+static void str_add(struct str *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void str_adds(struct str *b, const char *s)
+{
+	str_add(b, s, strlen(s));
+}
+
+/* Hands the string over to the caller and leaves b empty. */
+static char *str_take(struct str *b)
+{
+	char *s = b->s ? b->s : xstrdup("");
+	*b = (struct str){0};
+	return s;
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool blank(const char *s)
+{
+	return *s == '\0';
+}
+
+/* ---- the entry as parsed ---------------------------------------------------------------- */
+
+#define N_SYSTEMS 9
+static const char *const system_keys[N_SYSTEMS] = {
+	"darwin", "freebsd", "openbsd", "windows_wsa", "windows_crt",
+	"linux_alpha", "linux_mips", "linux_parisc", "linux_sparc",
+};
+
+static const char *const categories[] = {
+	"process", "file", "io", "resource", "memory", "network", "ipc",
+	"device", "math", "streams", "keys", "legacy",
+};
+
+struct list {
+	char **items;
+	size_t n;
+};
+
+static void list_add(struct list *l, char *item)
+{
+	l->items = xrealloc(l->items, (l->n + 1) * sizeof(*l->items));
+	l->items[l->n++] = item;
+}
+
+struct code {
+	char *lang, *text;
+};
+
+struct fix {
+	char *title, *when, *why;
+	struct code *code;
+	size_t n_code;
+};
+
+struct numbers_row {
+	char *name;
+	long on[N_SYSTEMS]; /* LONG_MIN: none */
+};
+
+struct entry {
+	const char *family;
+	const char *path;
+	char *name, *title, *category;
+	bool common;
+	struct list aliases;
+	char *meaning;
+	struct list causes;
+	char *repro_command, *repro_output;
+	struct fix *fixes;
+	size_t n_fixes;
+	struct list avoid;
+	struct numbers_row *numbers;
+	size_t n_numbers;
+	struct list sources;
+	int number;
+	const char *message;
+};
+
+/* ---- reading a file into lines ---------------------------------------------------------- */
+
+struct lines {
+	char **at;
+	size_t n;
+};
+
+static int read_lines(const char *path, struct lines *out)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	if (!f)
+		return -errno;
+	*out = (struct lines){0};
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		out->at = xrealloc(out->at, (out->n + 1) * sizeof(*out->at));
+		out->at[out->n++] = xstrdup(line);
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+/* ---- the parser ------------------------------------------------------------------------- */
+
+/* The sections in the order they must appear. A fix section may repeat. */
+enum section {
+	SEC_MEANING,
+	SEC_CAUSES,
+	SEC_REPRO,
+	SEC_FIX,
+	SEC_AVOID,
+	SEC_NUMBERS,
+	SEC_SOURCES,
+	SEC_UNKNOWN
+};
+
+static enum section section_of(const char *heading)
+{
+	if (strcmp(heading, "What this means") == 0)
+		return SEC_MEANING;
+	if (strcmp(heading, "Why it happens") == 0)
+		return SEC_CAUSES;
+	if (strcmp(heading, "How to reproduce") == 0)
+		return SEC_REPRO;
+	if (starts_with(heading, "Fix: "))
+		return SEC_FIX;
+	if (strcmp(heading, "What not to do") == 0)
+		return SEC_AVOID;
+	if (strcmp(heading, "Numbers on other systems") == 0)
+		return SEC_NUMBERS;
+	if (strcmp(heading, "Sources") == 0)
+		return SEC_SOURCES;
+	return SEC_UNKNOWN;
+}
+
+struct parser {
+	const char *path;
+	struct lines lines;
+	size_t i; /* the next line to read */
+};
+
+static const char *peek(struct parser *p)
+{
+	return p->i < p->lines.n ? p->lines.at[p->i] : NULL;
+}
+
+static int lineno(struct parser *p)
+{
+	return (int)p->i + 1;
+}
+
+static bool at_heading(struct parser *p)
+{
+	const char *l = peek(p);
+	return l && starts_with(l, "## ");
+}
+
+static void skip_blank(struct parser *p)
+{
+	while (peek(p) && blank(peek(p)))
+		p->i++;
+}
+
+/* Paragraphs up to the next heading, code fence or (when stop_at is set) a line starting with
+ * it. Lines of a paragraph are joined by spaces; paragraphs by a blank line. */
+static char *read_paragraphs(struct parser *p, const char *stop_at)
+{
+	struct str b = {0};
+	bool new_para = false;
+	const char *l;
+
+	while ((l = peek(p)) && !starts_with(l, "## ") && !starts_with(l, "```") &&
+	       !(stop_at && starts_with(l, stop_at))) {
+		p->i++;
+		if (blank(l)) {
+			new_para = b.len > 0;
+			continue;
+		}
+		if (b.len)
+			str_adds(&b, new_para ? "\n\n" : " ");
+		new_para = false;
+		str_adds(&b, l);
+	}
+	return b.len ? str_take(&b) : NULL;
+}
+
+/* A fenced block: ```lang, lines, ```. Returns the text; *lang gets the language. */
+static char *read_fence(struct parser *p, char **lang)
+{
+	struct str b = {0};
+	int start = lineno(p);
+	const char *l = peek(p);
+
+	*lang = xstrdup(l + 3);
+	if (blank(*lang))
+		lint(p->path, start, "a code block needs a language: ```c, ```sh, ```output, ...");
+	p->i++;
+	while ((l = peek(p)) && strcmp(l, "```") != 0) {
+		str_adds(&b, l);
+		str_adds(&b, "\n");
+		p->i++;
+	}
+	if (!l) {
+		lint(p->path, start, "code block is not closed with ```");
+		return str_take(&b);
+	}
+	p->i++;
+	if (b.len && b.s[b.len - 1] == '\n')
+		b.s[--b.len] = '\0';
+	if (!b.len)
+		lint(p->path, start, "empty code block");
+	return str_take(&b);
+}
+
+/* A "- item" list; an item may continue on lines indented by two spaces. */
+static void read_dash_list(struct parser *p, struct list *out, const char *what)
+{
+	const char *l;
+	struct str b = {0};
+
+	skip_blank(p);
+	while ((l = peek(p)) && !starts_with(l, "## ")) {
+		if (starts_with(l, "- ")) {
+			if (b.len)
+				list_add(out, str_take(&b));
+			str_adds(&b, l + 2);
+		} else if (starts_with(l, "  ") && b.len) {
+			str_adds(&b, " ");
+			str_adds(&b, l + 2 + strspn(l + 2, " "));
+		} else if (!blank(l)) {
+			lint(p->path, lineno(p), "%s: expected a '- ' list item", what);
+		}
+		p->i++;
+	}
+	if (b.len)
+		list_add(out, str_take(&b));
+	if (out->n == 0)
+		lint(p->path, lineno(p), "%s: the list is empty", what);
+}
+
+/* "1. cause", "2. cause", ... continuation lines indented by three spaces. */
+static void read_numbered_list(struct parser *p, struct list *out)
+{
+	const char *l;
+	struct str b = {0};
+	bool new_para = false;
+
+	skip_blank(p);
+	while ((l = peek(p)) && !starts_with(l, "## ")) {
+		char *end;
+		long n = strtol(l, &end, 10);
+
+		if (isdigit((unsigned char)l[0]) && starts_with(end, ". ")) {
+			if (b.len)
+				list_add(out, str_take(&b));
+			if (n != (long)out->n + 1)
+				lint(p->path, lineno(p), "causes must be numbered 1, 2, 3...: expected %zu",
+				     out->n + 1);
+			str_adds(&b, end + 2);
+			new_para = false;
+		} else if (starts_with(l, "   ") && b.len) {
+			str_adds(&b, new_para ? "\n\n" : " ");
+			str_adds(&b, l + 3 + strspn(l + 3, " "));
+			new_para = false;
+		} else if (blank(l)) {
+			new_para = b.len > 0;
+		} else {
+			lint(p->path, lineno(p), "expected a numbered cause ('1. ...') or a line indented by three spaces");
+		}
+		p->i++;
+	}
+	if (b.len)
+		list_add(out, str_take(&b));
+	if (out->n == 0)
+		lint(p->path, lineno(p), "'Why it happens' has no causes");
+}
+
+static void parse_repro(struct parser *p, struct entry *e)
+{
+	char *lang;
+	int start = lineno(p);
+
+	free(read_paragraphs(p, NULL)); /* prose before the blocks is for readers of the file */
+	while (peek(p) && !at_heading(p)) {
+		if (!starts_with(peek(p), "```")) {
+			p->i++;
+			continue;
+		}
+		int at = lineno(p);
+		char *text = read_fence(p, &lang);
+		if (strcmp(lang, "sh") == 0 && !e->repro_command)
+			e->repro_command = text;
+		else if (strcmp(lang, "output") == 0 && e->repro_command && !e->repro_output)
+			e->repro_output = text;
+		else {
+			lint(p->path, at, "'How to reproduce' takes one ```sh block, then one ```output block");
+			free(text);
+		}
+		free(lang);
+		skip_blank(p);
+	}
+	if (!e->repro_command || !e->repro_output)
+		lint(p->path, start, "'How to reproduce' needs a ```sh block followed by an ```output block");
+}
+
+static void parse_fix(struct parser *p, struct entry *e, const char *title, int at)
+{
+	struct fix f = {.title = xstrdup(title)};
+	char *lang;
+
+	if (blank(title))
+		lint(p->path, at, "a fix needs a title: '## Fix: Do this'");
+	skip_blank(p);
+	if (!peek(p) || !starts_with(peek(p), "When: "))
+		lint(p->path, lineno(p), "a fix starts with a 'When: ' paragraph");
+	else {
+		char *when = read_paragraphs(p, "Why: ");
+		f.when = xstrdup(when + strlen("When: "));
+		free(when);
+	}
+	skip_blank(p);
+	while (peek(p) && starts_with(peek(p), "```")) {
+		int code_at = lineno(p);
+		char *text = read_fence(p, &lang);
+		if (f.n_code == 0 && strcmp(lang, "c") != 0 && strcmp(lang, "sh") != 0)
+			lint(p->path, code_at, "the first code block of a fix must be ```c or ```sh");
+		f.code = xrealloc(f.code, (f.n_code + 1) * sizeof(*f.code));
+		f.code[f.n_code++] = (struct code){lang, text};
+		skip_blank(p);
+	}
+	if (f.n_code == 0)
+		lint(p->path, lineno(p), "a fix needs at least one code block after 'When:'");
+	if (!peek(p) || !starts_with(peek(p), "Why: "))
+		lint(p->path, lineno(p), "a fix ends with a 'Why: ' paragraph after its code");
+	else {
+		char *why = read_paragraphs(p, NULL);
+		f.why = xstrdup(why + strlen("Why: "));
+		free(why);
+	}
+	if (peek(p) && !at_heading(p))
+		lint(p->path, lineno(p), "unexpected text after the fix's 'Why:' paragraph");
+	e->fixes = xrealloc(e->fixes, (e->n_fixes + 1) * sizeof(*e->fixes));
+	e->fixes[e->n_fixes++] = f;
+}
+
+/* Splits "| a | b |" into trimmed cells. Returns the count, or -1 if it is not a table row. */
+static int table_cells(const char *line, char cells[][32], int max)
+{
+	int n = 0;
+	const char *s = line;
+
+	if (*s != '|')
+		return -1;
+	s++;
+	while (*s) {
+		const char *bar = strchr(s, '|');
+		if (!bar)
+			return -1;
+		while (s < bar && *s == ' ')
+			s++;
+		const char *end = bar;
+		while (end > s && end[-1] == ' ')
+			end--;
+		if (n == max || end - s >= 32)
+			return -1;
+		memcpy(cells[n], s, (size_t)(end - s));
+		cells[n][end - s] = '\0';
+		n++;
+		s = bar + 1;
+	}
+	return n;
+}
+
+static void parse_numbers(struct parser *p, struct entry *e)
+{
+	char cells[N_SYSTEMS + 2][32];
+	int at;
+
+	skip_blank(p);
+	at = lineno(p);
+	if (!peek(p) || table_cells(peek(p), cells, N_SYSTEMS + 2) != N_SYSTEMS + 1 ||
+	    strcmp(cells[0], "name") != 0) {
+		lint(p->path, at, "the numbers table starts with | name | darwin | freebsd | ... |");
+		return;
+	}
+	for (int k = 0; k < N_SYSTEMS; k++)
+		if (strcmp(cells[k + 1], system_keys[k]) != 0)
+			lint(p->path, at, "numbers table column %d must be '%s', not '%s'", k + 2,
+			     system_keys[k], cells[k + 1]);
+	p->i++;
+	if (!peek(p) || !starts_with(peek(p), "|-"))
+		lint(p->path, lineno(p), "the numbers table needs a |---|---| row under its header");
+	else
+		p->i++;
+	while (peek(p) && starts_with(peek(p), "|")) {
+		struct numbers_row row;
+		if (table_cells(peek(p), cells, N_SYSTEMS + 2) != N_SYSTEMS + 1) {
+			lint(p->path, lineno(p), "a numbers row has %d cells: a name and one per system",
+			     N_SYSTEMS + 1);
+			p->i++;
+			continue;
+		}
+		row.name = xstrdup(cells[0]);
+		for (int k = 0; k < N_SYSTEMS; k++) {
+			char *end;
+			row.on[k] = LONG_MIN;
+			if (strcmp(cells[k + 1], "-") == 0)
+				continue;
+			errno = 0;
+			row.on[k] = strtol(cells[k + 1], &end, 10);
+			if (errno || *end || end == cells[k + 1] || row.on[k] <= 0 || row.on[k] > 65535)
+				lint(p->path, lineno(p), "%s: '%s' is neither a number nor '-'",
+				     system_keys[k], cells[k + 1]);
+		}
+		e->numbers = xrealloc(e->numbers, (e->n_numbers + 1) * sizeof(*e->numbers));
+		e->numbers[e->n_numbers++] = row;
+		p->i++;
+	}
+	skip_blank(p);
+	if (peek(p) && !at_heading(p))
+		lint(p->path, lineno(p), "unexpected text after the numbers table");
+}
+
+static bool valid_source(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (s[0] == '<')
+		return n > 4 && strcmp(s + n - 3, ".h>") == 0 &&
+		       strspn(s + 1, "abcdefghijklmnopqrstuvwxyz0123456789_-./") == n - 2;
+	const char *open = strchr(s, '(');
+	return open && open > s && s[n - 1] == ')' && isdigit((unsigned char)open[1]) &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_.+-") == (size_t)(open - s);
+}
+
+static void parse_header(struct parser *p, struct entry *e)
+{
+	const char *l;
+
+	l = peek(p);
+	if (!l || !starts_with(l, "# ")) {
+		lint(p->path, 1, "an entry starts with '# NAME'");
+		return;
+	}
+	e->name = xstrdup(l + 2);
+	p->i++;
+	skip_blank(p);
+	l = peek(p);
+	if (!l || !starts_with(l, "> ")) {
+		lint(p->path, lineno(p), "the title follows the name, as '> Title'");
+	} else {
+		e->title = xstrdup(l + 2);
+		if (strlen(e->title) > 60)
+			lint(p->path, lineno(p), "the title is longer than 60 characters");
+		if (!isupper((unsigned char)e->title[0]))
+			lint(p->path, lineno(p), "the title is in title case");
+		p->i++;
+	}
+	skip_blank(p);
+	while ((l = peek(p)) && starts_with(l, "- ")) {
+		const char *colon = strstr(l, ": ");
+		if (!colon) {
+			lint(p->path, lineno(p), "expected '- key: value'");
+		} else if (starts_with(l, "- category: ")) {
+			e->category = xstrdup(colon + 2);
+			bool known = false;
+			for (size_t k = 0; k < sizeof(categories) / sizeof(categories[0]); k++)
+				known |= strcmp(e->category, categories[k]) == 0;
+			if (!known)
+				lint(p->path, lineno(p), "unknown category '%s' (see catalog/README.md)",
+				     e->category);
+		} else if (starts_with(l, "- common: ")) {
+			if (strcmp(colon + 2, "yes") != 0 && strcmp(colon + 2, "no") != 0)
+				lint(p->path, lineno(p), "common is 'yes' or 'no'");
+			e->common = strcmp(colon + 2, "yes") == 0;
+		} else if (starts_with(l, "- aliases: ")) {
+			char *copy = xstrdup(colon + 2), *save = NULL;
+			for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
+				list_add(&e->aliases, xstrdup(w));
+			free(copy);
+		} else {
+			lint(p->path, lineno(p), "unknown key in '%s' (category, common, aliases)", l);
+		}
+		p->i++;
+	}
+	if (!e->category)
+		lint(p->path, lineno(p), "missing '- category: ...'");
+}
+
+static void parse_sections(struct parser *p, struct entry *e)
+{
+	enum section last = SEC_MEANING;
+	bool seen[SEC_UNKNOWN] = {0};
+
+	skip_blank(p);
+	while (peek(p)) {
+		const char *l = peek(p);
+		int at = lineno(p);
+		if (!starts_with(l, "## ")) {
+			lint(p->path, at, "expected a '## Section' heading");
+			p->i++;
+			continue;
+		}
+		const char *heading = l + 3;
+		enum section s = section_of(heading);
+		p->i++;
+		if (s == SEC_UNKNOWN) {
+			lint(p->path, at, "unknown section '%s'", heading);
+			while (peek(p) && !at_heading(p))
+				p->i++;
+			continue;
+		}
+		if (s < last || (seen[s] && s != SEC_FIX))
+			lint(p->path, at, "section '%s' is out of order or repeated", heading);
+		last = s;
+		seen[s] = true;
+		switch (s) {
+		case SEC_MEANING:
+			skip_blank(p);
+			e->meaning = read_paragraphs(p, NULL);
+			if (!e->meaning)
+				lint(p->path, at, "'What this means' is empty");
+			break;
+		case SEC_CAUSES:
+			read_numbered_list(p, &e->causes);
+			break;
+		case SEC_REPRO:
+			skip_blank(p);
+			parse_repro(p, e);
+			break;
+		case SEC_FIX:
+			parse_fix(p, e, heading + strlen("Fix: "), at);
+			break;
+		case SEC_AVOID:
+			read_dash_list(p, &e->avoid, "What not to do");
+			break;
+		case SEC_NUMBERS:
+			parse_numbers(p, e);
+			break;
+		case SEC_SOURCES:
+			read_dash_list(p, &e->sources, "Sources");
+			break;
+		case SEC_UNKNOWN:
+			break;
+		}
+		skip_blank(p);
+	}
+	if (!seen[SEC_MEANING])
+		lint(p->path, at_heading(p) ? lineno(p) : 1, "missing section 'What this means'");
+	if (!seen[SEC_NUMBERS])
+		lint(p->path, 1, "missing section 'Numbers on other systems'");
+	if (!seen[SEC_SOURCES])
+		lint(p->path, 1, "missing section 'Sources'");
+}
+
+/* Whitespace rules apply to the whole file, before any structure. */
+static void check_text(struct parser *p)
+{
+	for (size_t i = 0; i < p->lines.n; i++) {
+		const char *l = p->lines.at[i];
+		size_t n = strlen(l);
+		if (strchr(l, '\t'))
+			lint(p->path, (int)i + 1, "tab character: use spaces");
+		if (n && l[n - 1] == ' ')
+			lint(p->path, (int)i + 1, "trailing space");
+		if (strchr(l, '\r'))
+			lint(p->path, (int)i + 1, "carriage return: the file must use \\n line ends");
+	}
+}
+
+/* ---- checks across the entry and the system --------------------------------------------- */
+
+static bool complete(const struct entry *e)
+{
+	return e->meaning && e->causes.n && e->repro_command && e->repro_output && e->n_fixes;
+}
+
+static void check_entry(struct entry *e, const char *file_name)
+{
+	struct sys_errno *se;
+	char expect[PATH_MAX];
+
+	if (!e->name)
+		return;
+	snprintf(expect, sizeof(expect), "%s.md", e->name);
+	if (strcmp(expect, file_name) != 0)
+		lint(e->path, 1, "the heading '# %s' does not match the file name", e->name);
+	se = sys_errno_find(e->name);
+	if (!se) {
+		lint(e->path, 1, "%s is not an errno name on this system", e->name);
+		return;
+	}
+	if (se->alias_of) {
+		lint(e->path, 1, "%s is another name for %s: list it under aliases in %s.md",
+		     e->name, se->alias_of, se->alias_of);
+		return;
+	}
+	if (se->covered)
+		lint(e->path, 1, "%s has two entries", e->name);
+	se->covered = true;
+	e->number = se->value;
+	e->message = strerror(se->value);
+
+	for (size_t i = 0; i < e->aliases.n; i++) {
+		struct sys_errno *a = sys_errno_find(e->aliases.items[i]);
+		if (!a || !a->alias_of || strcmp(a->alias_of, e->name) != 0)
+			lint(e->path, 1, "%s is not another name for %s on this system",
+			     e->aliases.items[i], e->name);
+		else
+			a->covered = true;
+	}
+	for (size_t i = 0; i < N_SYS_ERRNOS; i++) {
+		const struct sys_errno *a = &sys_errnos[i];
+		bool listed = false;
+		if (!a->alias_of || strcmp(a->alias_of, e->name) != 0)
+			continue;
+		for (size_t k = 0; k < e->aliases.n; k++)
+			listed |= strcmp(e->aliases.items[k], a->name) == 0;
+		if (!listed)
+			lint(e->path, 1, "%s is another name for %s here: add '- aliases: %s'",
+			     a->name, e->name, a->name);
+	}
+
+	if (e->n_numbers != e->aliases.n + 1)
+		lint(e->path, 1, "the numbers table needs one row for %s and one per alias", e->name);
+	for (size_t i = 0; i < e->n_numbers; i++) {
+		const char *want = i == 0 ? e->name : i <= e->aliases.n ? e->aliases.items[i - 1] : "?";
+		if (strcmp(e->numbers[i].name, want) != 0)
+			lint(e->path, 1, "numbers row %zu is for '%s', expected '%s'", i + 1,
+			     e->numbers[i].name, want);
+	}
+	for (size_t i = 0; i < e->sources.n; i++)
+		if (!valid_source(e->sources.items[i]))
+			lint(e->path, 1, "source '%s' is neither page(section) nor <header.h>",
+			     e->sources.items[i]);
+	if (e->common && !complete(e))
+		lint(e->path, 1, "a common entry must be complete: meaning, causes, reproduction, fixes");
+}
+
+/* medium: a man page other than errno(3) documents a call that returns the error; low: only
+ * errno(3) or a header names it. high needs an executed reproduction, which no entry has yet. */
+static const char *confidence(const struct entry *e)
+{
+	for (size_t i = 0; i < e->sources.n; i++) {
+		const char *s = e->sources.items[i];
+		if (s[0] != '<' && strcmp(s, "errno(3)") != 0)
+			return "EW_CONFIDENCE_MEDIUM";
+	}
+	return "EW_CONFIDENCE_LOW";
+}
+
+/* ---- reading the catalog ---------------------------------------------------------------- */
+
+struct catalog {
+	struct entry *entries;
+	size_t n;
+	struct list files; /* every path read, for the depfile */
+	struct list dirs;
+};
+
+static const char *const families[] = {"errno"};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void parse_file(struct catalog *cat, const char *family, const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	struct parser p = {0};
+	struct entry e = {.family = family};
+	int r;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	p.path = xstrdup(path);
+	e.path = p.path;
+	list_add(&cat->files, xstrdup(path));
+	r = read_lines(path, &p.lines);
+	if (r < 0) {
+		lint(path, 0, "cannot read: %s", strerror(-r));
+		return;
+	}
+	check_text(&p);
+	parse_header(&p, &e);
+	parse_sections(&p, &e);
+	check_entry(&e, name);
+	cat->entries = xrealloc(cat->entries, (cat->n + 1) * sizeof(*cat->entries));
+	cat->entries[cat->n++] = e;
+	for (size_t i = 0; i < p.lines.n; i++)
+		free(p.lines.at[i]);
+	free(p.lines.at);
+}
+
+static void read_family(struct catalog *cat, const char *root, const char *family)
+{
+	char dir[PATH_MAX];
+	struct list names = {0};
+	struct dirent *d;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "%s/%s", root, family);
+	list_add(&cat->dirs, xstrdup(dir));
+	dp = opendir(dir);
+	if (!dp) {
+		lint(dir, 0, "cannot open the folder: %s", strerror(errno));
+		return;
+	}
+	while ((d = readdir(dp))) {
+		size_t n = strlen(d->d_name);
+		if (d->d_name[0] == '.')
+			continue;
+		if (n < 4 || strcmp(d->d_name + n - 3, ".md") != 0) {
+			lint(dir, 0, "'%s' is not an entry: entries are NAME.md", d->d_name);
+			continue;
+		}
+		list_add(&names, xstrdup(d->d_name));
+	}
+	closedir(dp);
+	qsort(names.items, names.n, sizeof(*names.items), cmp_str);
+	for (size_t i = 0; i < names.n; i++) {
+		parse_file(cat, family, dir, names.items[i]);
+		free(names.items[i]);
+	}
+	free(names.items);
+}
+
+static void check_coverage(const char *root)
+{
+	for (size_t i = 0; i < N_SYS_ERRNOS; i++)
+		if (!sys_errnos[i].covered)
+			lint(root, 0, "this system defines %s but the catalog has no entry for it%s%s",
+			     sys_errnos[i].name, sys_errnos[i].alias_of ? ": list it as an alias in " : "",
+			     sys_errnos[i].alias_of ? sys_errnos[i].alias_of : "");
+}
+
+/* ---- writing C -------------------------------------------------------------------------- */
+
+static void put_cstr(FILE *out, const char *s)
+{
+	if (!s) {
+		fputs("NULL", out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		switch (*s) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs(s[1] ? "\\n\"\n\t\"" : "\\n", out); break;
+		case '?': fputs("\\?", out); break; /* no trigraphs, ever */
+		default:
+			if ((unsigned char)*s < 0x20)
+				fprintf(out, "\\%03o", (unsigned char)*s);
+			else
+				fputc(*s, out);
+		}
+	}
+	fputc('"', out);
+}
+
+static void put_list(FILE *out, const char *id, const char *what, const struct list *l)
+{
+	if (!l->n)
+		return;
+	fprintf(out, "static const char *const %s_%s[] = {\n", id, what);
+	for (size_t i = 0; i < l->n; i++) {
+		fputc('\t', out);
+		put_cstr(out, l->items[i]);
+		fputs(",\n", out);
+	}
+	fputs("};\n", out);
+}
+
+static void put_ref(FILE *out, const char *id, const char *what, size_t n)
+{
+	if (n)
+		fprintf(out, "%s_%s, %zu,\n", id, what, n);
+	else
+		fputs("NULL, 0,\n", out);
+}
+
+static void put_entry_tables(FILE *out, const struct entry *e, const char *id)
+{
+	put_list(out, id, "causes", &e->causes);
+	for (size_t i = 0; i < e->n_fixes; i++) {
+		fprintf(out, "static const struct ew_code %s_fix%zu[] = {\n", id, i);
+		for (size_t k = 0; k < e->fixes[i].n_code; k++) {
+			fputs("\t{", out);
+			put_cstr(out, e->fixes[i].code[k].lang);
+			fputs(",\n\t", out);
+			put_cstr(out, e->fixes[i].code[k].text);
+			fputs("},\n", out);
+		}
+		fputs("};\n", out);
+	}
+	if (e->n_fixes) {
+		fprintf(out, "static const struct ew_fix %s_fixes[] = {\n", id);
+		for (size_t i = 0; i < e->n_fixes; i++) {
+			const struct fix *f = &e->fixes[i];
+			fputs("\t{", out);
+			put_cstr(out, f->title);
+			fputs(",\n\t", out);
+			put_cstr(out, f->when);
+			fprintf(out, ",\n\t%s_fix%zu, %zu,\n\t", id, i, f->n_code);
+			put_cstr(out, f->why);
+			fputs("},\n", out);
+		}
+		fputs("};\n", out);
+	}
+	put_list(out, id, "avoid", &e->avoid);
+	fprintf(out, "static const struct ew_numbers %s_numbers[] = {\n", id);
+	for (size_t i = 0; i < e->n_numbers; i++) {
+		fprintf(out, "\t{\"%s\", {", e->numbers[i].name);
+		for (int k = 0; k < N_SYSTEMS; k++) {
+			if (e->numbers[i].on[k] == LONG_MIN)
+				fputs("EW_NO_NUMBER", out);
+			else
+				fprintf(out, "%ld", e->numbers[i].on[k]);
+			fputs(k + 1 < N_SYSTEMS ? ", " : "}},\n", out);
+		}
+	}
+	fputs("};\n", out);
+	put_list(out, id, "sources", &e->sources);
+}
+
+static void put_entry(FILE *out, const struct entry *e, const char *id)
+{
+	fprintf(out, "\t{\n\tEW_FAMILY_ERRNO, \"%s\", %s,\n\t", e->name, e->name);
+	put_cstr(out, e->message);
+	fputs(",\n\t", out);
+	put_cstr(out, e->title);
+	fputs(", ", out);
+	put_cstr(out, e->category);
+	fprintf(out, ",\n\t%s, %s, %s,\n\t", e->common ? "true" : "false",
+		complete(e) ? "true" : "false", confidence(e));
+	put_cstr(out, e->meaning);
+	fputs(",\n\t", out);
+	put_ref(out, id, "causes", e->causes.n);
+	fputc('\t', out);
+	put_cstr(out, e->repro_command);
+	fputs(",\n\t", out);
+	put_cstr(out, e->repro_output);
+	fputs(",\n\t", out);
+	put_ref(out, id, "fixes", e->n_fixes);
+	fputc('\t', out);
+	put_ref(out, id, "avoid", e->avoid.n);
+	fputc('\t', out);
+	put_ref(out, id, "numbers", e->n_numbers);
+	fputc('\t', out);
+	put_ref(out, id, "sources", e->sources.n);
+	fputs("\t},\n", out);
+}
+
+/* Entries go out in the order of their Linux numbers, as errno -l lists them. */
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	return (x->number > y->number) - (x->number < y->number);
+}
+
+static int write_c(const struct catalog *cat, const char *path)
+{
+	FILE *out = fopen(path, "w");
+	char id[64];
+
+	if (!out) {
+		fprintf(stderr, "catalogc: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fputs("/* catalog_data.c: generated by tools/catalogc from catalog/. Do not edit. */\n"
+	      "#include <errno.h>\n#include <stddef.h>\n\n#include \"catalog.h\"\n\n", out);
+	for (size_t i = 0; i < cat->n; i++) {
+		snprintf(id, sizeof(id), "e_%s", cat->entries[i].name);
+		put_entry_tables(out, &cat->entries[i], id);
+		fputc('\n', out);
+	}
+	fprintf(out, "const struct ew_entry ew_catalog[%zu] = {\n", cat->n);
+	for (size_t i = 0; i < cat->n; i++) {
+		snprintf(id, sizeof(id), "e_%s", cat->entries[i].name);
+		put_entry(out, &cat->entries[i], id);
+	}
+	fprintf(out, "};\n\nconst size_t ew_catalog_size = %zu;\n", cat->n);
+	if (fclose(out) != 0) {
+		fprintf(stderr, "catalogc: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int write_depfile(const struct catalog *cat, const char *path, const char *target)
+{
+	FILE *out = fopen(path, "w");
+
+	if (!out)
+		return -1;
+	fprintf(out, "%s:", target);
+	for (size_t i = 0; i < cat->dirs.n; i++)
+		fprintf(out, " \\\n  %s", cat->dirs.items[i]);
+	for (size_t i = 0; i < cat->files.n; i++)
+		fprintf(out, " \\\n  %s", cat->files.items[i]);
+	fputc('\n', out);
+	return fclose(out);
+}
+
+/* ---- main ------------------------------------------------------------------------------- */
+
+/* Static, so that everything read stays reachable until exit: leak checkers stay quiet. */
+static struct catalog cat;
+
+static int usage(void)
+{
+	fputs("usage: catalogc --out FILE.c [--depfile FILE] CATALOG_DIR\n"
+	      "       catalogc --lint [--partial] CATALOG_DIR\n"
+	      "--partial: a catalog that need not cover every errno of this system (for tests)\n", stderr);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *out = NULL, *depfile = NULL, *root = NULL;
+	bool lint_only = false, partial = false;
+
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+			out = argv[++i];
+		else if (strcmp(argv[i], "--depfile") == 0 && i + 1 < argc)
+			depfile = argv[++i];
+		else if (strcmp(argv[i], "--lint") == 0)
+			lint_only = true;
+		else if (strcmp(argv[i], "--partial") == 0)
+			partial = true;
+		else if (argv[i][0] != '-' && !root)
+			root = argv[i];
+		else
+			return usage();
+	}
+	if (!root || (!out && !lint_only))
+		return usage();
+
+	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++)
+		read_family(&cat, root, families[f]);
+	if (!partial)
+		check_coverage(root);
+	if (n_errors) {
+		fprintf(stderr, "catalogc: %d problem%s in the catalog\n", n_errors,
+			n_errors == 1 ? "" : "s");
+		return 1;
+	}
+	qsort(cat.entries, cat.n, sizeof(*cat.entries), cmp_entry);
+	if (lint_only) {
+		printf("catalogc: %zu entries, all well-formed\n", cat.n);
+		return 0;
+	}
+	if (write_c(&cat, out) < 0)
+		return 1;
+	if (depfile && write_depfile(&cat, depfile, out) < 0) {
+		fprintf(stderr, "catalogc: %s: %s\n", depfile, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
