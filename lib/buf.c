@@ -1,0 +1,92 @@
+/* buf.c: the growable output string that every renderer writes into. A failed allocation is
+ * remembered in the buffer rather than checked at every call site. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errwhy.h"
+
+void ew_buf_init(struct ew_buf *b)
+{
+	*b = (struct ew_buf){0};
+}
+
+void ew_buf_free(struct ew_buf *b)
+{
+	free(b->data);
+	ew_buf_init(b);
+}
+
+/* Makes room for n more bytes and a terminating NUL. */
+static bool reserve(struct ew_buf *b, size_t n)
+{
+	size_t want, cap;
+	char *p;
+
+	if (b->failed)
+		return false;
+	if (n > SIZE_MAX / 2 - b->len) {
+		b->failed = true;
+		return false;
+	}
+	want = b->len + n + 1;
+	if (want <= b->cap)
+		return true;
+	cap = b->cap ? b->cap : 4096;
+	while (cap < want)
+		cap *= 2;
+	p = realloc(b->data, cap);
+	if (!p) {
+		b->failed = true;
+		return false;
+	}
+	b->data = p;
+	b->cap = cap;
+	return true;
+}
+
+void ew_buf_append(struct ew_buf *b, const char *s, size_t n)
+{
+	if (!reserve(b, n))
+		return;
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void ew_buf_puts(struct ew_buf *b, const char *s)
+{
+	ew_buf_append(b, s, strlen(s));
+}
+
+void ew_buf_putc(struct ew_buf *b, char c)
+{
+	ew_buf_append(b, &c, 1);
+}
+
+void ew_buf_vprintf(struct ew_buf *b, const char *fmt, va_list ap)
+{
+	va_list again;
+	int n;
+
+	if (b->failed)
+		return;
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	if (n < 0 || !reserve(b, (size_t)n)) {
+		b->failed = true;
+		return;
+	}
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void ew_buf_printf(struct ew_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ew_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,187 @@
+/* text.c: the reference page of one entry, for a terminal or a pipe. The sections follow the
+ * order of the catalog file; their headings are the same words, so that a reader who knows
+ * one knows the other. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "render.h"
+
+#define INDENT 2
+#define CODE_INDENT 4
+
+static void heading(struct ew_buf *b, const char *title, const struct ew_text_style *st)
+{
+	ew_buf_putc(b, '\n');
+	ew_styled(b, EW_ANSI_HEAD, title, st->color);
+	ew_buf_putc(b, '\n');
+}
+
+/* How the query was read, when it was not simply the name: "48 on macOS / Darwin". */
+static void match_note(struct ew_buf *b, const struct ew_match *m, const struct ew_text_style *st)
+{
+	switch (m->kind) {
+	case EW_MATCH_ALIAS:
+		ew_buf_printf(b, "%s is another name for %s on Linux.", m->as_name, m->entry->name);
+		break;
+	case EW_MATCH_FOREIGN:
+		ew_buf_printf(b, "%ld on %s is %s; on this system %s is %d.", m->number,
+			      ew_system_label((enum ew_system)m->system), m->as_name, m->entry->name,
+			      m->entry->number);
+		break;
+	case EW_MATCH_NAME:
+	case EW_MATCH_NUMBER:
+	case EW_MATCH_MESSAGE:
+		return;
+	}
+	ew_buf_putc(b, '\n');
+	(void)st;
+}
+
+static void header(struct ew_buf *b, const struct ew_entry *e, const struct ew_match *m,
+		   const struct ew_text_style *st)
+{
+	ew_styled(b, EW_ANSI_NAME, e->name, st->color);
+	for (size_t k = 1; k < e->n_numbers; k++)
+		ew_buf_printf(b, k == 1 ? " (also %s" : ", %s", e->numbers[k].name);
+	if (e->n_numbers > 1)
+		ew_buf_putc(b, ')');
+	ew_buf_printf(b, "  %d  %s  %s  confidence: %s\n", e->number,
+		      ew_family_label(e->family), e->category, ew_confidence_key(e->confidence));
+	ew_styled(b, EW_ANSI_BOLD, e->title, st->color);
+	ew_buf_printf(b, " (\"%s\")\n", e->message);
+	match_note(b, m, st);
+}
+
+static void causes(struct ew_buf *b, const struct ew_entry *e, const struct ew_text_style *st)
+{
+	char num[16];
+
+	if (!e->n_causes)
+		return;
+	heading(b, "Why it happens", st);
+	for (size_t i = 0; i < e->n_causes; i++) {
+		int n = snprintf(num, sizeof(num), "%*s%zu. ", INDENT, "", i + 1);
+		ew_buf_puts(b, num);
+		/* Continuation lines go under the text, not under the number. */
+		ew_wrap_at(b, e->causes[i], (unsigned)n, (unsigned)n, st);
+	}
+}
+
+static void reproduce(struct ew_buf *b, const struct ew_entry *e, const struct ew_text_style *st)
+{
+	if (!e->repro_command)
+		return;
+	heading(b, "How to reproduce", st);
+	ew_indent_block(b, e->repro_command, INDENT, "$ ");
+	if (e->repro_output) {
+		ew_wrap(b, "It prints:", INDENT, INDENT, st);
+		ew_indent_block(b, e->repro_output, CODE_INDENT, NULL);
+	}
+}
+
+static void fixes(struct ew_buf *b, const struct ew_entry *e, const struct ew_text_style *st)
+{
+	for (size_t i = 0; i < e->n_fixes; i++) {
+		const struct ew_fix *f = &e->fixes[i];
+		char title[256];
+
+		snprintf(title, sizeof(title), "Fix %zu: %s", i + 1, f->title);
+		heading(b, title, st);
+		ew_buf_printf(b, "%*s", INDENT, "");
+		ew_styled(b, EW_ANSI_BOLD, "When it applies:", st->color);
+		ew_buf_putc(b, ' ');
+		ew_wrap_at(b, f->when, INDENT + 17, INDENT, st);
+		for (size_t k = 0; k < f->n_code; k++) {
+			ew_buf_putc(b, '\n');
+			if (k > 0 || (strcmp(f->code[k].lang, "c") != 0 && strcmp(f->code[k].lang, "sh") != 0))
+				ew_buf_printf(b, "%*s(%s)\n", CODE_INDENT, "", f->code[k].lang);
+			ew_indent_block(b, f->code[k].text, CODE_INDENT, NULL);
+		}
+		ew_buf_putc(b, '\n');
+		ew_buf_printf(b, "%*s", INDENT, "");
+		ew_styled(b, EW_ANSI_BOLD, "Why this works:", st->color);
+		ew_buf_putc(b, ' ');
+		ew_wrap_at(b, f->why, INDENT + 16, INDENT, st);
+	}
+}
+
+static void avoid(struct ew_buf *b, const struct ew_entry *e, const struct ew_text_style *st)
+{
+	if (!e->n_avoid)
+		return;
+	heading(b, "What not to do", st);
+	for (size_t i = 0; i < e->n_avoid; i++) {
+		ew_buf_printf(b, "%*s- ", INDENT, "");
+		ew_wrap_at(b, e->avoid[i], INDENT + 2, INDENT + 2, st);
+	}
+}
+
+/* One column per name (the entry's, then its aliases), one row per system. */
+static void numbers(struct ew_buf *b, const struct ew_entry *e, const struct ew_text_style *st)
+{
+	heading(b, "Numbers on other systems", st);
+	if (e->n_numbers > 1) {
+		ew_buf_printf(b, "%*s%-24s", INDENT, "", "");
+		for (size_t k = 0; k < e->n_numbers; k++)
+			ew_buf_printf(b, "%-14s", e->numbers[k].name);
+		ew_buf_putc(b, '\n');
+	}
+	for (int sys = 0; sys < EW_SYS_COUNT; sys++) {
+		ew_buf_printf(b, "%*s%-24s", INDENT, "", ew_system_label((enum ew_system)sys));
+		for (size_t k = 0; k < e->n_numbers; k++) {
+			int32_t v = e->numbers[k].on[sys];
+			if (v == EW_NO_NUMBER)
+				ew_buf_printf(b, "%-14s", "-");
+			else
+				ew_buf_printf(b, "%-14d", (int)v);
+		}
+		/* Trailing blanks from the fixed-width columns serve no one. */
+		while (b->len && b->data[b->len - 1] == ' ')
+			b->data[--b->len] = '\0';
+		ew_buf_putc(b, '\n');
+	}
+	ew_wrap(b, "(- : the system has no such name)", INDENT, INDENT, st);
+}
+
+static void sources(struct ew_buf *b, const struct ew_entry *e, const struct ew_text_style *st)
+{
+	struct ew_buf list;
+
+	heading(b, "Sources", st);
+	ew_buf_init(&list);
+	for (size_t i = 0; i < e->n_sources; i++)
+		ew_buf_printf(&list, "%s%s", i ? ", " : "", e->sources[i]);
+	if (list.failed)
+		b->failed = true;
+	else if (list.len)
+		ew_wrap(b, list.data, INDENT, INDENT, st);
+	ew_buf_free(&list);
+}
+
+int ew_render_text(struct ew_buf *b, const struct ew_match *m, const struct ew_text_style *style)
+{
+	const struct ew_entry *e = m->entry;
+	struct ew_text_style st = *style;
+
+	/* Very narrow terminals still get readable, if ragged, text. */
+	if (st.width < 40)
+		st.width = 40;
+	if (st.width > 100)
+		st.width = 100;
+	header(b, e, m, &st);
+	heading(b, "What this means", &st);
+	ew_wrap(b, e->meaning, INDENT, INDENT, &st);
+	causes(b, e, &st);
+	reproduce(b, e, &st);
+	fixes(b, e, &st);
+	avoid(b, e, &st);
+	numbers(b, e, &st);
+	sources(b, e, &st);
+	return b->failed ? -ENOMEM : 0;
+}
+
+void ew_render_brief(struct ew_buf *b, const struct ew_entry *e, const char *as_name)
+{
+	ew_buf_printf(b, "%s %d %s\n", as_name ? as_name : e->name, e->number, e->message);
+}
