@@ -1,0 +1,35 @@
+/* cli.h: what every errwhy subcommand shares: exit codes, colour and width of the terminal,
+ * writing a rendered buffer out. Subcommands live in src/cmd_*.c, one file each. */
+#ifndef ERRWHY_CLI_H
+#define ERRWHY_CLI_H
+
+#include <stdbool.h>
+
+#include "errwhy.h"
+
+/* The exit codes, documented in --help and errwhy(1). */
+enum {
+	EW_EXIT_OK = 0,       /* found / done */
+	EW_EXIT_NO = 1,       /* not found, or the condition asked for did not come about */
+	EW_EXIT_USAGE = 2,    /* the command line is wrong */
+	EW_EXIT_SYSTEM = 3    /* the system refused something we needed (memory, /proc, ...) */
+};
+
+enum ew_color_mode { EW_COLOR_AUTO, EW_COLOR_ALWAYS, EW_COLOR_NEVER };
+
+/* Parses the value of --color=; returns -1 for anything else. */
+int ew_cli_color_mode(const char *value);
+/* Whether to colour stdout: NO_COLOR wins over auto, never over always. */
+bool ew_cli_use_color(enum ew_color_mode mode);
+/* Columns to wrap at: the terminal's, else $COLUMNS, else 80. */
+unsigned ew_cli_width(void);
+/* Writes the whole buffer to stdout; 0, or an exit code if it could not. */
+int ew_cli_write(const struct ew_buf *b);
+/* Prints "errwhy: " and the message to stderr, and returns code, for `return ew_cli_fail(...)`. */
+int ew_cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The subcommands. Each takes the arguments after its own name and returns an exit code. */
+int ew_cmd_lookup(int argc, char **argv);
+int ew_cmd_port(int argc, char **argv);
+
+#endif

@@ -1,0 +1,291 @@
+/* cmd_lookup.c: `errwhy QUERY...`, the reference page of an error, and the catalog-wide views:
+ * --list, --search, --brief, --os, --json. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define MAX_QUERY 4096 /* bytes; a longer argument is a paste gone wrong, not a query */
+#define MAX_MATCHES 64
+
+static const char usage_text[] =
+	"usage: errwhy [OPTIONS] QUERY...\n"
+	"       errwhy -l | --list\n"
+	"       errwhy -s | --search WORDS...\n"
+	"       errwhy --os SYSTEM NUMBER...\n"
+	"       errwhy port PORT [OPTIONS]     (errwhy port --help)\n"
+	"\n"
+	"Explains a Linux/POSIX error: what it means, why it happens, how to fix it.\n"
+	"A QUERY is a name (EADDRINUSE, eaddrinuse, -EADDRINUSE), a number (98, -98, 0x62)\n"
+	"or a message (\"Address already in use\").\n"
+	"\n"
+	"options:\n"
+	"  -l, --list           every entry, one line each: NAME NUMBER message\n"
+	"  -s, --search         the entries that match all WORDS, best first\n"
+	"      --brief          one line per answer: NAME NUMBER message\n"
+	"      --os SYSTEM      read the numbers as another system's: darwin, freebsd,\n"
+	"                       openbsd, windows, linux-alpha, linux-mips, linux-parisc,\n"
+	"                       linux-sparc\n"
+	"      --json           a JSON array of entries\n"
+	"      --color=WHEN     auto (default), always or never; NO_COLOR is honoured\n"
+	"  -h, --help           this text\n"
+	"      --version        the version\n"
+	"\n"
+	"exit status:\n"
+	"  0  every query was found\n"
+	"  1  a query matched nothing (the others are still answered)\n"
+	"  2  the command line is wrong\n"
+	"  3  the system refused something errwhy needed (memory, output)\n";
+
+enum mode { MODE_PAGE, MODE_BRIEF, MODE_JSON, MODE_LIST, MODE_SEARCH };
+
+struct options {
+	enum mode mode;
+	bool json;
+	enum ew_color_mode color;
+	unsigned os_mask;
+	char **queries;
+	int n_queries;
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("errwhy: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'errwhy --help'.\n", stderr);
+	return EW_EXIT_USAGE;
+}
+
+/* "-98" and "-EADDRINUSE" are queries in the kernel's style, not options. */
+static bool looks_like_query(const char *arg)
+{
+	if (arg[0] != '-' || arg[1] == '\0' || arg[1] == '-')
+		return false;
+	if (isdigit((unsigned char)arg[1]))
+		return true;
+	return (arg[1] == 'E' || arg[1] == 'e') && arg[2] != '\0' && strlen(arg) > 3;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	bool end_of_options = false;
+
+	o->queries = calloc((size_t)argc, sizeof(*o->queries));
+	if (!o->queries)
+		return ew_cli_fail(EW_EXIT_SYSTEM, "out of memory");
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (end_of_options || a[0] != '-' || looks_like_query(a)) {
+			o->queries[o->n_queries++] = argv[i];
+		} else if (strcmp(a, "--") == 0) {
+			end_of_options = true;
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage_text, stdout);
+			return -1;
+		} else if (strcmp(a, "--version") == 0) {
+			printf("errwhy %s\n", ERRWHY_VERSION);
+			return -1;
+		} else if (strcmp(a, "-l") == 0 || strcmp(a, "--list") == 0) {
+			o->mode = MODE_LIST;
+		} else if (strcmp(a, "-s") == 0 || strcmp(a, "--search") == 0) {
+			o->mode = MODE_SEARCH;
+		} else if (strcmp(a, "--brief") == 0) {
+			o->mode = MODE_BRIEF;
+		} else if (strcmp(a, "--json") == 0) {
+			o->json = true;
+		} else if (strcmp(a, "--os") == 0 || strncmp(a, "--os=", 5) == 0) {
+			const char *sys = a[4] == '=' ? a + 5 : (i + 1 < argc ? argv[++i] : NULL);
+			if (!sys)
+				return usage_error("%s needs a SYSTEM", a);
+			o->os_mask = ew_os_parse(sys);
+			if (!o->os_mask) {
+				fprintf(stderr, "errwhy: unknown system '%s'; known: %s\n", sys, ew_os_names());
+				return EW_EXIT_USAGE;
+			}
+		} else if (strncmp(a, "--color", 7) == 0 && (a[7] == '=' || a[7] == '\0')) {
+			const char *when = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : "");
+			int mode = ew_cli_color_mode(when);
+			if (mode < 0)
+				return usage_error("--color takes auto, always or never, not '%s'", when);
+			o->color = (enum ew_color_mode)mode;
+		} else {
+			return usage_error("unknown option '%s'", a);
+		}
+	}
+	if (o->mode == MODE_LIST && o->n_queries)
+		return usage_error("--list takes no queries (did you mean --search %s?)", o->queries[0]);
+	if (o->mode != MODE_LIST && o->n_queries == 0) {
+		fputs(usage_text, stderr);
+		return EW_EXIT_USAGE;
+	}
+	return EW_EXIT_OK;
+}
+
+/* Queries come back in error messages; a pasted escape sequence must not reach the terminal
+ * as one, and a huge paste must not flood it. */
+static void print_query(FILE *f, const char *q)
+{
+	size_t n = 0;
+
+	fputc('\'', f);
+	for (; *q && n < 80; q++, n++) {
+		unsigned char c = (unsigned char)*q;
+		if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+	fputs(*q ? "...'" : "'", f);
+}
+
+static void report_unknown(const char *q)
+{
+	const struct ew_entry *near[3];
+	size_t n = ew_suggest(q, near, 3);
+
+	fputs("errwhy: no error matches ", stderr);
+	print_query(stderr, q);
+	if (n) {
+		fputs("; did you mean", stderr);
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "%s %s", i ? (i + 1 == n ? " or" : ",") : "", near[i]->name);
+		fputc('?', stderr);
+	}
+	fputs("\nTry 'errwhy --search WORDS' or 'errwhy --list'.\n", stderr);
+}
+
+/* The answers to one query, appended to *all; returns how many. */
+static size_t answer(const struct options *o, const char *q, struct ew_match *all, size_t n_all)
+{
+	size_t room = MAX_MATCHES - n_all;
+
+	if (o->os_mask) {
+		char *end;
+		long v = strtol(q, &end, 0);
+		if (*q == '\0' || *end != '\0')
+			return 0;
+		return ew_lookup_foreign(o->os_mask, v, all + n_all, room);
+	}
+	return ew_lookup(q, all + n_all, room);
+}
+
+static void render_pages(struct ew_buf *out, const struct ew_match *m, size_t n,
+			 const struct ew_text_style *st)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ew_buf_puts(out, "\n\n");
+		ew_render_text(out, &m[i], st);
+	}
+}
+
+static int lookup_queries(const struct options *o, struct ew_buf *out)
+{
+	struct ew_match matches[MAX_MATCHES];
+	size_t n = 0;
+	int status = EW_EXIT_OK;
+
+	for (int i = 0; i < o->n_queries; i++) {
+		const char *q = o->queries[i];
+		if (strlen(q) > MAX_QUERY)
+			return ew_cli_fail(EW_EXIT_USAGE, "a query is %zu bytes long; at most %d are read",
+					   strlen(q), MAX_QUERY);
+		if (o->os_mask && !isdigit((unsigned char)q[q[0] == '-']))
+			return ew_cli_fail(EW_EXIT_USAGE, "--os reads numbers; '%s' is not one", q);
+		size_t found = answer(o, q, matches, n);
+		if (found == 0) {
+			report_unknown(q);
+			status = EW_EXIT_NO;
+		}
+		n += found < MAX_MATCHES - n ? found : MAX_MATCHES - n;
+	}
+	if (o->json)
+		ew_render_json(out, matches, n, true);
+	else if (o->mode == MODE_BRIEF)
+		for (size_t i = 0; i < n; i++)
+			ew_render_brief(out, matches[i].entry, matches[i].as_name);
+	else
+		render_pages(out, matches, n, &(struct ew_text_style){
+			.width = ew_cli_width(), .color = ew_cli_use_color(o->color)});
+	return status;
+}
+
+/* Every entry and every alias, in the order and columns of moreutils' errno -l. */
+static int list_all(const struct options *o, struct ew_buf *out)
+{
+	size_t n = ew_entry_count();
+	struct ew_match *all;
+
+	if (!o->json) {
+		for (size_t i = 0; i < n; i++) {
+			const struct ew_entry *e = ew_entry_at(i);
+			for (size_t k = 0; k < e->n_numbers; k++)
+				ew_render_brief(out, e, e->numbers[k].name);
+		}
+		return EW_EXIT_OK;
+	}
+	all = calloc(n, sizeof(*all));
+	if (!all)
+		return ew_cli_fail(EW_EXIT_SYSTEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		all[i] = (struct ew_match){.entry = ew_entry_at(i), .kind = EW_MATCH_NAME,
+					   .as_name = ew_entry_at(i)->name, .system = -1};
+	ew_render_json(out, all, n, true);
+	free(all);
+	return EW_EXIT_OK;
+}
+
+static int search(const struct options *o, struct ew_buf *out)
+{
+	const struct ew_entry *found[MAX_MATCHES];
+	struct ew_match m[MAX_MATCHES];
+	size_t n = ew_search((const char *const *)o->queries, (size_t)o->n_queries, found,
+			     MAX_MATCHES);
+
+	if (n == 0) {
+		fputs("errwhy: no entry mentions all of:", stderr);
+		for (int i = 0; i < o->n_queries; i++) {
+			fputc(' ', stderr);
+			print_query(stderr, o->queries[i]);
+		}
+		fputc('\n', stderr);
+		return EW_EXIT_NO;
+	}
+	if (n > MAX_MATCHES)
+		n = MAX_MATCHES;
+	for (size_t i = 0; i < n; i++) {
+		m[i] = (struct ew_match){.entry = found[i], .kind = EW_MATCH_NAME,
+					 .as_name = found[i]->name, .system = -1};
+		if (!o->json)
+			ew_render_brief(out, found[i], NULL);
+	}
+	if (o->json)
+		ew_render_json(out, m, n, true);
+	return EW_EXIT_OK;
+}
+
+int ew_cmd_lookup(int argc, char **argv)
+{
+	struct options o = {.mode = MODE_PAGE};
+	struct ew_buf out;
+	int status, wrote;
+
+	status = parse_args(argc, argv, &o);
+	if (status != EW_EXIT_OK) {
+		free(o.queries);
+		return status < 0 ? EW_EXIT_OK : status;
+	}
+	ew_buf_init(&out);
+	if (o.mode == MODE_LIST)
+		status = list_all(&o, &out);
+	else if (o.mode == MODE_SEARCH)
+		status = search(&o, &out);
+	else
+		status = lookup_queries(&o, &out);
+	wrote = ew_cli_write(&out);
+	ew_buf_free(&out);
+	free(o.queries);
+	return wrote != EW_EXIT_OK ? wrote : status;
+}
