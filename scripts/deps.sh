@@ -1,0 +1,29 @@
+#!/bin/sh
+# deps.sh: installs, by Debian package name, everything errwhy needs to build, test and
+# benchmark on a fresh Debian 12. Runs apt-get as root, or through sudo when not root.
+set -eu
+
+build="gcc libc6-dev meson ninja-build pkgconf libjansson-dev libmnl-dev scdoc"
+test="libcmocka-dev python3 man-db manpages manpages-dev valgrind iproute2 procps psmisc
+	mingw-w64-common linux-libc-dev-alpha-cross linux-libc-dev-mips-cross
+	linux-libc-dev-hppa-cross linux-libc-dev-sparc64-cross"
+bench="hyperfine moreutils lsof"
+
+case "${1:-all}" in
+build) packages=$build ;;
+all) packages="$build $test $bench" ;;
+*) echo "usage: deps.sh [build|all]" >&2; exit 2 ;;
+esac
+
+sudo=
+[ "$(id -u)" = 0 ] || sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086 # the lists are words on purpose
+$sudo apt-get install -y -qq --no-install-recommends $packages >/dev/null
+# Debian's minimal images drop man pages (dpkg path-exclude); the citation test reads them.
+if [ ! -e /usr/share/man/man2/bind.2.gz ]; then
+	echo "deps.sh: man pages are excluded by dpkg here; reinstalling them" >&2
+	$sudo rm -f /etc/dpkg/dpkg.cfg.d/excludes
+	$sudo apt-get install -y -qq --reinstall manpages manpages-dev >/dev/null
+fi

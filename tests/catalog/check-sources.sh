@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Checks every citation under "## Sources" in the catalog against the installed man pages:
+# a page counts only if its rendered text names the error (or one of its aliases) in ERRORS;
+# for errno(3) and section 7 pages, anywhere. A header citation must exist and define the name.
+# Usage: check-sources.sh [ENTRY.md ...]   (default: every catalog entry)
+set -u
+here=$(cd "$(dirname "$0")/../.." && pwd)
+[ $# -gt 0 ] || set -- "$here"/catalog/*/*.md
+export MANWIDTH=200 MAN_KEEP_FORMATTING= LC_ALL=C.UTF-8
+cache=$(mktemp -d); trap 'rm -rf "$cache"' EXIT
+passed=0 failed=0
+
+# Renders a page once; later citations of the same page read the cached text.
+render() {
+	local f="$cache/$1.$2"
+	[ -e "$f" ] || man --nh -P cat "$2" "$1" >"$f" 2>/dev/null || : >"$f"
+	printf '%s' "$f"
+}
+
+# The ERRORS section: from the "ERRORS" heading to the next heading in column 0.
+errors_section() {
+	awk '/^ERRORS/ {on=1; next} on && /^[A-Z][A-Z ]+$/ {exit} on' "$1"
+}
+
+check_one() {
+	local file=$1 name aliases src page sec text words
+	name=$(sed -n 's/^# //p' "$file" | head -n1)
+	aliases=$(sed -n 's/^- aliases: //p' "$file")
+	words="$name $aliases"
+	while read -r src; do
+		case $src in
+		\<*\>)
+			hdr=${src#<}; hdr=${hdr%>}
+			if grep -qwE "$(echo $words | tr ' ' '|')" "/usr/include/$hdr" 2>/dev/null; then ok=1; else ok=0; fi ;;
+		*\(*\))
+			page=${src%%(*}; sec=${src#*(}; sec=${sec%)}
+			text=$(render "$page" "$sec")
+			if [ ! -s "$text" ]; then
+				echo "$file: $src: no such man page installed"; failed=$((failed + 1)); continue
+			fi
+			if [ "$page($sec)" = "errno(3)" ] || [ "${sec:0:1}" = 7 ]; then
+				grep -qwE "$(echo $words | tr ' ' '|')" "$text" && ok=1 || ok=0
+			else
+				errors_section "$text" | grep -qwE "$(echo $words | tr ' ' '|')" && ok=1 || ok=0
+			fi ;;
+		*) echo "$file: '$src' is neither page(section) nor <header.h>"; failed=$((failed + 1)); continue ;;
+		esac
+		if [ "$ok" = 1 ]; then passed=$((passed + 1)); else
+			echo "$file: $src does not name $name"; failed=$((failed + 1)); fi
+	done < <(awk '/^## Sources/ {on=1; next} /^## / {on=0} on && /^- / {sub(/^- /, ""); print}' "$file")
+}
+
+for f in "$@"; do check_one "$f"; done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# lint-rejects.sh: the catalog compiler must reject malformed entries with `file:line: message`.
+# Each case writes one broken entry and names the message (and line) it must produce.
+# Usage: lint-rejects.sh CATALOGC
+catalogc=$1
+n=0 failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# A well-formed entry; cases break one thing in it with sed.
+good() {
+	cat <<'EOT'
+# EPERM
+
+> Operation Not Permitted
+
+- category: process
+- common: no
+
+## What this means
+
+A paragraph.
+
+## Why it happens
+
+1. One.
+2. Two.
+
+## Numbers on other systems
+
+| name  | darwin | freebsd | openbsd | windows_wsa | windows_crt | linux_alpha | linux_mips | linux_parisc | linux_sparc |
+|-------|--------|---------|---------|-------------|-------------|-------------|------------|--------------|-------------|
+| EPERM | 1      | 1       | 1       | -           | 1           | 1           | 1          | 1            | 1           |
+
+## Sources
+
+- kill(2)
+- errno(3)
+EOT
+}
+
+# case DESCRIPTION EXPECTED-MESSAGE SED-SCRIPT [FILE-NAME]
+case_() {
+	local what=$1 expected=$2 script=$3 name=${4:-EPERM}
+	rm -rf "$tmp/cat" && mkdir -p "$tmp/cat/errno"
+	good | sed "$script" >"$tmp/cat/errno/$name.md"
+	n=$((n + 1))
+	if "$catalogc" --lint --partial "$tmp/cat" 2>"$tmp/err" >/dev/null; then
+		echo "not ok $n - $what: accepted"
+		failed=$((failed + 1))
+	elif grep -qF -- "$expected" "$tmp/err"; then
+		echo "ok $n - $what"
+	else
+		echo "not ok $n - $what: expected '$expected', got:"
+		sed 's/^/#   /' "$tmp/err"
+		failed=$((failed + 1))
+	fi
+}
+
+# The untouched entry passes.
+rm -rf "$tmp/cat" && mkdir -p "$tmp/cat/errno" && good >"$tmp/cat/errno/EPERM.md"
+n=$((n + 1))
+if "$catalogc" --lint --partial "$tmp/cat" >/dev/null 2>"$tmp/err"; then echo "ok $n - a good entry passes"
+else echo "not ok $n - a good entry passes"; sed 's/^/#   /' "$tmp/err"; failed=$((failed + 1)); fi
+
+case_ "unknown category" "EPERM.md:5: unknown category 'weird'" 's/category: process/category: weird/'
+case_ "name differs from file" "does not match the file name" 's/^# EPERM/# ENOENT/'
+case_ "not an errno of this system" "ENOTANERROR is not an errno name on this system" 's/^# EPERM/# ENOTANERROR/;s/| EPERM /| ENOTANERROR /' ENOTANERROR
+case_ "an alias as its own entry" "EWOULDBLOCK is another name for EAGAIN" 's/^# EPERM/# EWOULDBLOCK/;s/| EPERM /| EWOULDBLOCK /' EWOULDBLOCK
+case_ "missing alias line" "add '- aliases: EWOULDBLOCK'" 's/^# EPERM/# EAGAIN/;s/| EPERM /| EAGAIN /' EAGAIN
+case_ "causes out of sequence" "EPERM.md:15: causes must be numbered" 's/^2\. Two/3. Two/'
+case_ "sections out of order" "out of order" '/^## Why it happens/,/^2\. Two\./d;/^## Sources/i ## Why it happens\n\n1. One.\n'
+case_ "unknown section" "unknown section 'Trivia'" 's/^## Why it happens/## Trivia/'
+case_ "bad source" "'kill 2' is neither" 's/^- kill(2)/- kill 2/'
+case_ "bad number" "darwin: 'x1' is neither a number nor '-'" 's/| EPERM | 1  /| EPERM | x1 /'
+case_ "wrong column" "must be 'freebsd'" 's/| freebsd |/| netbsd  |/'
+case_ "tab character" "EPERM.md:10: tab character" 's/^A paragraph\./A\tparagraph./'
+case_ "trailing space" "EPERM.md:10: trailing space" 's/^A paragraph\./A paragraph. /'
+case_ "long title" "longer than 60" 's/^> .*/> Operation Not Permitted And Then Some Words To Make It Very Long Indeed/'
+case_ "common entry incomplete" "a common entry must be complete" 's/common: no/common: yes/'
+case_ "unclosed code block" "code block is not closed" '/^## Numbers/i ## Fix: Do it\n\nWhen: now.\n\n```sh\necho\n'
+case_ "fix without Why" "a fix ends with a 'Why: ' paragraph" '/^## Numbers/i ## Fix: Do it\n\nWhen: now.\n\n```sh\necho\n```\n'
+case_ "fix in python first" "the first code block of a fix must be" '/^## Numbers/i ## Fix: Do it\n\nWhen: now.\n\n```python\npass\n```\n\nWhy: so.\n'
+case_ "reproduction without output" "needs a \`\`\`sh block followed by an \`\`\`output block" '/^## Numbers/i ## How to reproduce\n\n```sh\ntrue\n```\n'
+case_ "missing meaning" "missing section 'What this means'" '/^## What this means/,/^A paragraph\./d'
+
+echo "1..$n"
+[ "$failed" = 0 ]

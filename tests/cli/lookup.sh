@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# lookup.sh: the errwhy command as a user meets it: every query form, the list, search,
+# --brief, --os, --json, colour, and clear failures on bad input. Usage: lookup.sh ERRWHY
+errwhy=$1
+. "$(dirname "$0")/tap.sh"
+
+for q in EADDRINUSE eaddrinuse 98 -98 0x62 -EADDRINUSE "Address already in use"; do
+	run "$errwhy" --brief "$q"
+	expect "'$q' is EADDRINUSE" '[ "$status" = 0 ] && [ "$out" = "EADDRINUSE 98 Address already in use" ]'
+done
+
+run "$errwhy" EADDRINUSE
+expect "the page has its sections in order" '[ "$status" = 0 ] && printf "%s\n" "$out" | awk "
+	/^EADDRINUSE/ && s==0 {s=1} /^What this means/ && s==1 {s=2} /^Why it happens/ && s==2 {s=3}
+	/^How to reproduce/ && s==3 {s=4} /^Fix 1: / && s==4 {s=5} /^What not to do/ && s==5 {s=6}
+	/^Numbers on other systems/ && s==6 {s=7} /^Sources/ && s==7 {s=8} END {exit s!=8}"'
+expect "no colour into a pipe" '! printf "%s" "$out" | grep -q $'"'"'\033'"'"
+expect "the header names number, family, category and confidence" \
+	'printf "%s\n" "$out" | head -n1 | grep -q "98.*Linux / POSIX.*network.*confidence: medium"'
+
+run env COLUMNS=50 "$errwhy" EADDRINUSE
+expect "prose is wrapped to the width" '[ "$(printf "%s\n" "$out" | awk "/^What this means/,/^Why it happens/" | awk "length > 50" | wc -l)" = 0 ]'
+
+run "$errwhy" --color=always EADDRINUSE
+expect "--color=always colours" 'printf "%s" "$out" | grep -q $'"'"'\033\[1'"'"
+run env NO_COLOR=1 "$errwhy" --color=auto EADDRINUSE
+expect "NO_COLOR is honoured" '! printf "%s" "$out" | grep -q $'"'"'\033'"'"
+run "$errwhy" --color=sometimes EADDRINUSE
+expect "a bad --color is a usage error" '[ "$status" = 2 ] && [[ "$err" == *"--color"* ]]'
+
+run "$errwhy" -l
+expect "--list has 134 lines" '[ "$status" = 0 ] && [ "$(printf "%s\n" "$out" | wc -l)" = 134 ]'
+expect "--list has aliases on their own lines" 'printf "%s\n" "$out" | grep -qx "EWOULDBLOCK 11 Resource temporarily unavailable"'
+if command -v errno >/dev/null; then
+	expect "--list matches moreutils errno -l line for line" '[ "$(printf "%s\n" "$out" | sort)" = "$(errno -l | sort)" ]'
+fi
+
+run "$errwhy" --search address in use
+expect "--search puts EADDRINUSE first" '[ "$status" = 0 ] && [ "$(printf "%s\n" "$out" | head -n1)" = "EADDRINUSE 98 Address already in use" ]'
+run "$errwhy" -s qqqzzz
+expect "a search that finds nothing exits 1" '[ "$status" = 1 ] && [ -n "$err" ]'
+
+run "$errwhy" --os darwin 48 --brief
+expect "macOS 48 is EADDRINUSE" '[ "$status" = 0 ] && [ "$out" = "EADDRINUSE 98 Address already in use" ]'
+run "$errwhy" --os windows 10048 --brief
+expect "Winsock 10048 is EADDRINUSE" '[ "$out" = "EADDRINUSE 98 Address already in use" ]'
+run "$errwhy" --os darwin 48
+expect "a foreign number is labelled on the page" '[[ "$out" == *"48 on macOS / Darwin is EADDRINUSE"* ]]'
+run "$errwhy" --os beos 48
+expect "an unknown system is a usage error" '[ "$status" = 2 ] && [[ "$err" == *"unknown system"* ]]'
+run "$errwhy" --os darwin EADDRINUSE
+expect "--os takes numbers only" '[ "$status" = 2 ]'
+
+run "$errwhy" --json EADDRINUSE EAGAIN
+expect "--json gives an array of two entries" '[ "$status" = 0 ] && [ "$(printf "%s" "$out" | python3 -c "import json,sys; d=json.load(sys.stdin); print(len(d), d[0][\"numbers\"][\"darwin\"], d[0][\"numbers\"][\"linux_mips\"], d[1][\"aliases\"])")" = "2 48 125 ['"'"'EWOULDBLOCK'"'"']" ]'
+
+run "$errwhy" EADRINUSE
+expect "a typo exits 1 with a suggestion" '[ "$status" = 1 ] && [[ "$err" == *"did you mean EADDRINUSE"* ]] && [ -z "$out" ]'
+run "$errwhy" EADDRINUSE NOSUCHTHING
+expect "one unknown of two: the known one is answered, exit 1" '[ "$status" = 1 ] && [[ "$out" == EADDRINUSE* ]]'
+run "$errwhy" $'\x1b]0;pwned\x07EVIL'
+expect "escape sequences are not echoed raw" '[ "$status" = 1 ] && ! printf "%s" "$err" | grep -q $'"'"'\033'"'"
+run "$errwhy" "$(head -c 100000 /dev/zero | tr '\0' x)"
+expect "a huge query is refused with a message" '[ "$status" = 2 ] && [[ "$err" == *"bytes long"* ]]'
+run "$errwhy" "$(head -c 3000 /dev/urandom | tr -d '\0')"
+expect "binary garbage is an unknown query, not a crash" '[ "$status" = 1 ] || [ "$status" = 2 ]'
+run "$errwhy"
+expect "no arguments is a usage error" '[ "$status" = 2 ] && [[ "$err" == usage:* ]]'
+run "$errwhy" --frobnicate
+expect "an unknown option is a usage error" '[ "$status" = 2 ] && [[ "$err" == *"unknown option"* ]]'
+run "$errwhy" --help
+expect "--help documents the exit codes" '[ "$status" = 0 ] && [[ "$out" == *"exit status"* ]]'
+
+# Closing the pipe early is normal use, not an error.
+"$errwhy" -l | head -n1 >/dev/null
+pipe_status=${PIPESTATUS[0]}
+expect "a closed pipe is not an error" '[ "$pipe_status" = 0 ]'
+
+done_testing

@@ -1,0 +1,159 @@
+/* test_lookup.c: lookup from names, numbers, messages and other systems' numbers, the
+ * suggestions for typos, and search, against the real compiled catalog. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "errwhy.h"
+
+static const struct ew_entry *only(const char *query, enum ew_match_kind kind)
+{
+	struct ew_match m[8];
+	size_t n = ew_lookup(query, m, 8);
+
+	assert_int_equal(n, 1);
+	assert_int_equal(m[0].kind, kind);
+	return m[0].entry;
+}
+
+static void test_every_form_of_eaddrinuse(void **state)
+{
+	(void)state;
+	const char *names[] = {"EADDRINUSE", "eaddrinuse", "-EADDRINUSE", "  EADDRINUSE\n"};
+	const char *numbers[] = {"98", "-98", "0x62", "-0x62", "+98"};
+	const char *messages[] = {"Address already in use", "address already in use.",
+				  "\"Address already in use\""};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		assert_string_equal(only(names[i], EW_MATCH_NAME)->name, "EADDRINUSE");
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(*numbers); i++)
+		assert_string_equal(only(numbers[i], EW_MATCH_NUMBER)->name, "EADDRINUSE");
+	for (size_t i = 0; i < sizeof(messages) / sizeof(*messages); i++)
+		assert_string_equal(only(messages[i], EW_MATCH_MESSAGE)->name, "EADDRINUSE");
+}
+
+static void test_numbers_come_from_errno_h(void **state)
+{
+	(void)state;
+	assert_int_equal(only("EADDRINUSE", EW_MATCH_NAME)->number, EADDRINUSE);
+	assert_int_equal(only("ENOENT", EW_MATCH_NAME)->number, ENOENT);
+	assert_string_equal(only("ENOENT", EW_MATCH_NAME)->message, "No such file or directory");
+}
+
+static void test_aliases(void **state)
+{
+	struct ew_match m[4];
+	(void)state;
+
+	assert_int_equal(ew_lookup("EWOULDBLOCK", m, 4), 1);
+	assert_int_equal(m[0].kind, EW_MATCH_ALIAS);
+	assert_string_equal(m[0].entry->name, "EAGAIN");
+	assert_string_equal(m[0].as_name, "EWOULDBLOCK");
+	assert_string_equal(only("ENOTSUP", EW_MATCH_ALIAS)->name, "EOPNOTSUPP");
+	assert_string_equal(only("EDEADLOCK", EW_MATCH_ALIAS)->name, "EDEADLK");
+}
+
+static void test_nothing_matches(void **state)
+{
+	struct ew_match m[4];
+	(void)state;
+
+	assert_int_equal(ew_lookup("EADRINUSE", m, 4), 0);
+	assert_int_equal(ew_lookup("", m, 4), 0);
+	assert_int_equal(ew_lookup("   ", m, 4), 0);
+	assert_int_equal(ew_lookup("0", m, 4), 0);
+	assert_int_equal(ew_lookup("4000", m, 4), 0);
+	assert_int_equal(ew_lookup("99999999999999999999999", m, 4), 0);
+	assert_int_equal(ew_lookup("0x", m, 4), 0);
+	assert_int_equal(ew_lookup("\xff\xfe\x01", m, 4), 0);
+}
+
+static void test_foreign_numbers(void **state)
+{
+	struct ew_match m[8];
+	(void)state;
+
+	/* A macOS user's [Errno 48]. */
+	assert_int_equal(ew_lookup_foreign(ew_os_parse("darwin"), 48, m, 8), 1);
+	assert_string_equal(m[0].entry->name, "EADDRINUSE");
+	assert_int_equal(m[0].system, EW_SYS_DARWIN);
+	/* Windows is two tables: Winsock and the C runtime. */
+	assert_int_equal(ew_lookup_foreign(ew_os_parse("windows"), 10048, m, 8), 1);
+	assert_string_equal(m[0].entry->name, "EADDRINUSE");
+	assert_int_equal(ew_lookup_foreign(ew_os_parse("windows"), 100, m, 8), 1);
+	assert_string_equal(m[0].entry->name, "EADDRINUSE");
+	assert_int_equal(m[0].system, EW_SYS_WINDOWS_CRT);
+	/* On macOS, EOPNOTSUPP and ENOTSUP differ: 45 is ENOTSUP. */
+	assert_int_equal(ew_lookup_foreign(ew_os_parse("darwin"), 45, m, 8), 1);
+	assert_string_equal(m[0].entry->name, "EOPNOTSUPP");
+	assert_string_equal(m[0].as_name, "ENOTSUP");
+	assert_int_equal(ew_lookup_foreign(ew_os_parse("linux-mips"), 125, m, 8), 1);
+	assert_string_equal(m[0].entry->name, "EADDRINUSE");
+	assert_int_equal(ew_os_parse("plan9"), 0);
+}
+
+static void test_suggestions(void **state)
+{
+	const struct ew_entry *near[3];
+	(void)state;
+
+	assert_true(ew_suggest("EADRINUSE", near, 3) >= 1);
+	assert_string_equal(near[0]->name, "EADDRINUSE");
+	assert_true(ew_suggest("ENOEMT", near, 3) >= 1);
+	assert_string_equal(near[0]->name, "ENOENT");
+	assert_int_equal(ew_suggest("hello world", near, 3), 0);
+	assert_int_equal(ew_suggest("EADDRINUSE", near, 3), 0); /* exact is no suggestion */
+}
+
+static void test_search(void **state)
+{
+	const struct ew_entry *found[16];
+	const char *words[] = {"address", "use"};
+	const char *none[] = {"zzzqqq"};
+	(void)state;
+
+	assert_true(ew_search(words, 2, found, 16) >= 1);
+	assert_string_equal(found[0]->name, "EADDRINUSE");
+	assert_int_equal(ew_search(none, 1, found, 16), 0);
+}
+
+static void test_catalog_is_whole(void **state)
+{
+	size_t names = 0, complete = 0;
+	(void)state;
+
+	for (size_t i = 0; i < ew_entry_count(); i++) {
+		const struct ew_entry *e = ew_entry_at(i);
+		names += e->n_numbers;
+		complete += e->complete;
+		assert_non_null(e->meaning);
+		assert_true(e->n_sources > 0);
+		assert_true(e->confidence != EW_CONFIDENCE_HIGH);
+		if (e->common)
+			assert_true(e->complete);
+	}
+	assert_int_equal(ew_entry_count(), 131);
+	assert_int_equal(names, 134);
+	assert_true(complete >= 30);
+	assert_null(ew_entry_at(ew_entry_count()));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_form_of_eaddrinuse),
+		cmocka_unit_test(test_numbers_come_from_errno_h),
+		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_nothing_matches),
+		cmocka_unit_test(test_foreign_numbers),
+		cmocka_unit_test(test_suggestions),
+		cmocka_unit_test(test_search),
+		cmocka_unit_test(test_catalog_is_whole),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

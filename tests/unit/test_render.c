@@ -1,0 +1,134 @@
+/* test_render.c: the growable buffer, word wrapping, and the text and JSON pages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "errwhy.h"
+#include "render/render.h"
+
+static void test_buf_grows_and_formats(void **state)
+{
+	struct ew_buf b;
+	(void)state;
+
+	ew_buf_init(&b);
+	for (int i = 0; i < 10000; i++)
+		ew_buf_printf(&b, "%d,", i % 10);
+	assert_false(b.failed);
+	assert_int_equal(b.len, 20000);
+	assert_int_equal(strlen(b.data), 20000);
+	ew_buf_free(&b);
+	assert_null(b.data);
+}
+
+/* Every line of s fits in width columns. */
+static void assert_fits(const char *s, unsigned width)
+{
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+		assert_true(n <= width);
+		s += n + (nl != NULL);
+	}
+}
+
+static void test_wrap(void **state)
+{
+	struct ew_buf b;
+	struct ew_text_style st = {.width = 20, .color = false};
+	(void)state;
+
+	ew_buf_init(&b);
+	ew_wrap(&b, "one two three four five six seven eight nine ten\n\nsecond `x y`", 2, 4, &st);
+	assert_string_equal(b.data, "  one two three four\n    five six seven\n    eight nine ten\n\n"
+				    "    second `x y`\n");
+	assert_fits(b.data, 20);
+	ew_buf_free(&b);
+
+	/* Colour adds escapes but no width; bold markers vanish without colour. */
+	ew_buf_init(&b);
+	ew_wrap(&b, "**bold** `code`", 0, 0, &(struct ew_text_style){.width = 11, .color = true});
+	assert_non_null(strstr(b.data, "\033[1mbold"));
+	assert_null(strchr(b.data, '*'));
+	assert_null(strstr(b.data, "\n\033"));
+	ew_buf_free(&b);
+}
+
+static const struct ew_match *lookup(const char *q, struct ew_match *m)
+{
+	assert_int_equal(ew_lookup(q, m, 1), 1);
+	return m;
+}
+
+static void test_text_page_has_every_section_in_order(void **state)
+{
+	const char *sections[] = {"EADDRINUSE  98", "What this means", "Why it happens",
+				  "How to reproduce", "Fix 1: ", "When it applies:",
+				  "Why this works:", "Fix 2: ", "What not to do",
+				  "Numbers on other systems", "Sources", "bind(2)"};
+	struct ew_match m;
+	struct ew_buf b;
+	const char *at;
+	(void)state;
+
+	ew_buf_init(&b);
+	assert_int_equal(ew_render_text(&b, lookup("EADDRINUSE", &m),
+					&(struct ew_text_style){.width = 72}), 0);
+	at = b.data;
+	for (size_t i = 0; i < sizeof(sections) / sizeof(*sections); i++) {
+		const char *next = strstr(at, sections[i]);
+		if (!next)
+			fail_msg("section '%s' missing or out of order", sections[i]);
+		at = next;
+	}
+	assert_null(strchr(b.data, '\033'));
+	ew_buf_free(&b);
+}
+
+static void test_json_schema(void **state)
+{
+	struct ew_match m;
+	struct ew_buf b;
+	json_error_t err;
+	json_t *root, *e;
+	(void)state;
+
+	ew_buf_init(&b);
+	assert_int_equal(ew_render_json(&b, lookup("EAGAIN", &m), 1, false), 0);
+	root = json_loads(b.data, 0, &err);
+	assert_non_null(root);
+	assert_int_equal(json_array_size(root), 1);
+	e = json_array_get(root, 0);
+	assert_string_equal(json_string_value(json_object_get(e, "family")), "errno");
+	assert_string_equal(json_string_value(json_object_get(e, "name")), "EAGAIN");
+	assert_int_equal(json_integer_value(json_object_get(e, "number")), 11);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(e, "aliases"), 0)),
+			    "EWOULDBLOCK");
+	assert_true(json_is_boolean(json_object_get(e, "complete")));
+	assert_true(json_is_array(json_object_get(e, "causes")));
+	assert_true(json_is_object(json_object_get(e, "reproduce")));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(e, "numbers"), "darwin")),
+			 35);
+	assert_true(json_is_null(json_object_get(json_object_get(e, "numbers"), "windows_wsa")));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+				 json_object_get(e, "alias_numbers"), "EWOULDBLOCK"), "windows_wsa")),
+			 10035);
+	json_decref(root);
+	ew_buf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf_grows_and_formats),
+		cmocka_unit_test(test_wrap),
+		cmocka_unit_test(test_text_page_has_every_section_in_order),
+		cmocka_unit_test(test_json_schema),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
