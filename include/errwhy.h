@@ -286,6 +286,12 @@ int ew_render_port_text(struct ew_buf *b, const struct ew_port_report *r,
 /* The one-line verdict alone: "in use: node (pid 4121, ...) listens on :::3000". */
 int ew_render_port_verdict(struct ew_buf *b, const struct ew_port_report *r);
 int ew_render_port_json(struct ew_buf *b, const struct ew_port_report *r, bool pretty);
+/* What ew_port_stop() did, one line per process. sig is the first signal sent. */
+int ew_render_port_stop_text(struct ew_buf *b, const struct ew_port_stop_result *res,
+			     size_t n, int sig);
+/* {"port":..,"stopped":[...],"after":{report}}: the outcome of --kill --json. */
+int ew_render_port_stop_json(struct ew_buf *b, const struct ew_port_stop_result *res,
+			     size_t n, int sig, const struct ew_port_report *after, bool pretty);
 /* PORT-API-END */
 
 #ifdef __cplusplus
