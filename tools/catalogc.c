@@ -1015,7 +1015,7 @@ static struct catalog cat;
 
 static int usage(void)
 {
-	fputs("usage: catalogc --out FILE.c [--depfile FILE] CATALOG_DIR\n"
+	fputs("usage: catalogc --out FILE.c [--depfile FILE] [--partial] CATALOG_DIR\n"
 	      "       catalogc --lint [--partial] CATALOG_DIR\n"
 	      "--partial: a catalog that need not cover every errno of this system (for tests)\n", stderr);
 	return 2;

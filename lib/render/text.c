@@ -46,7 +46,7 @@ static void header(struct ew_buf *b, const struct ew_entry *e, const struct ew_m
 		ew_buf_printf(b, k == 1 ? " (also %s" : ", %s", e->numbers[k].name);
 	if (e->n_numbers > 1)
 		ew_buf_putc(b, ')');
-	ew_buf_printf(b, "  %d  %s  %s  confidence: %s\n", e->number,
+	ew_buf_printf(b, "  %d  %s  category: %s  confidence: %s\n", e->number,
 		      ew_family_label(e->family), e->category, ew_confidence_key(e->confidence));
 	ew_styled(b, EW_ANSI_BOLD, e->title, st->color);
 	ew_buf_printf(b, " (\"%s\")\n", e->message);

@@ -1,6 +1,6 @@
-/* wrap.c: word wrapping for terminal output. Inline markup is turned into ANSI styles (or
- * left plain) first; the wrapper then measures only what is visible, skipping escape
- * sequences and counting UTF-8 characters, not bytes. */
+/* wrap.c: word wrapping for terminal output, with inline markup (`code`, **bold**) turned into
+ * ANSI styles or plain text. Widths count what is visible: UTF-8 characters, not bytes or
+ * markup; a code span is never broken across lines. */
 #include <string.h>
 
 #include "render.h"
@@ -14,44 +14,49 @@ void ew_styled(struct ew_buf *b, const char *style, const char *s, bool color)
 		ew_buf_puts(b, EW_ANSI_RESET);
 }
 
-/* `code` and **bold** to ANSI (colour) or to plain text (backticks kept, asterisks dropped). */
-static void markup(struct ew_buf *out, const char *s, size_t n, bool color)
-{
-	bool in_code = false, in_bold = false;
+/* Inline markup state, carried from word to word: a bold run or code span may hold spaces. */
+struct markup {
+	bool code, bold, color;
+};
 
+/* Appends s[0..n) with `code` and **bold** turned into ANSI styles (colour) or plain text
+ * (backticks kept, asterisks dropped). */
+static void put_marked(struct ew_buf *out, const char *s, size_t n, struct markup *m)
+{
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '`') {
-			in_code = !in_code;
-			if (color)
-				ew_buf_puts(out, in_code ? EW_ANSI_CODE : "\033[39m");
+			m->code = !m->code;
+			if (m->color)
+				ew_buf_puts(out, m->code ? EW_ANSI_CODE : "\033[39m");
 			else
 				ew_buf_putc(out, '`');
-		} else if (!in_code && s[i] == '*' && i + 1 < n && s[i + 1] == '*') {
-			in_bold = !in_bold;
-			if (color)
-				ew_buf_puts(out, in_bold ? EW_ANSI_BOLD : EW_ANSI_NOBOLD);
+		} else if (!m->code && s[i] == '*' && i + 1 < n && s[i + 1] == '*') {
+			m->bold = !m->bold;
+			if (m->color)
+				ew_buf_puts(out, m->bold ? EW_ANSI_BOLD : EW_ANSI_NOBOLD);
 			i++;
 		} else {
 			ew_buf_putc(out, s[i]);
 		}
 	}
-	if (color && (in_code || in_bold))
-		ew_buf_puts(out, EW_ANSI_RESET);
 }
 
-/* Columns that s[0..n) takes on screen. */
-static unsigned visible_width(const char *s, size_t n)
+/* Columns that the word s[0..n) takes on screen: markup characters that vanish do not count,
+ * and a UTF-8 character counts once. */
+static unsigned visible_width(const char *s, size_t n, bool color)
 {
 	unsigned w = 0;
+	bool code = false;
 
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\033') {
-			while (i < n && s[i] != 'm')
-				i++;
-			continue;
-		}
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
+		if (s[i] == '`') {
+			code = !code;
+			w += !color;
+		} else if (!code && s[i] == '*' && i + 1 < n && s[i + 1] == '*') {
+			i++;
+		} else if (((unsigned char)s[i] & 0xC0) != 0x80) {
 			w++;
+		}
 	}
 	return w;
 }
@@ -66,23 +71,36 @@ static void spaces(struct ew_buf *b, unsigned n)
 	}
 }
 
-/* One paragraph of already styled text, greedy fill, from column col on. */
-static void fill(struct ew_buf *b, const char *p, size_t n, unsigned col, unsigned rest,
-		 unsigned width)
+/* The end of the word at s: the next space outside a code span, so that a command such as
+ * `ss -ltn 'sport = :3000'` stays on one line and can be copied whole. */
+static const char *word_end(const char *s, const char *end)
 {
-	bool line_empty = true;
-	size_t i = 0;
+	bool code = false;
 
-	while (i < n) {
-		while (i < n && (p[i] == ' ' || p[i] == '\n'))
-			i++;
-		size_t start = i;
-		while (i < n && p[i] != ' ' && p[i] != '\n')
-			i++;
-		if (i == start)
+	for (; s < end; s++) {
+		if (*s == '`')
+			code = !code;
+		else if ((*s == ' ' || *s == '\n') && !code)
 			break;
-		unsigned w = visible_width(p + start, i - start);
-		if (!line_empty && col + 1 + w > width) {
+	}
+	return s;
+}
+
+/* One paragraph, greedy fill, from column col on. */
+static void fill(struct ew_buf *b, const char *p, const char *end, unsigned col, unsigned rest,
+		 const struct ew_text_style *st)
+{
+	struct markup m = {.color = st->color};
+	bool line_empty = true;
+
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\n'))
+			p++;
+		if (p == end)
+			break;
+		const char *we = word_end(p, end);
+		unsigned w = visible_width(p, (size_t)(we - p), st->color);
+		if (!line_empty && col + 1 + w > st->width) {
 			ew_buf_putc(b, '\n');
 			spaces(b, rest);
 			col = rest;
@@ -92,10 +110,13 @@ static void fill(struct ew_buf *b, const char *p, size_t n, unsigned col, unsign
 			ew_buf_putc(b, ' ');
 			col++;
 		}
-		ew_buf_append(b, p + start, i - start);
+		put_marked(b, p, (size_t)(we - p), &m);
 		col += w;
 		line_empty = false;
+		p = we;
 	}
+	if (st->color && (m.code || m.bold))
+		ew_buf_puts(b, EW_ANSI_RESET);
 	ew_buf_putc(b, '\n');
 }
 
@@ -109,20 +130,11 @@ void ew_wrap(struct ew_buf *b, const char *text, unsigned first, unsigned rest,
 void ew_wrap_at(struct ew_buf *b, const char *text, unsigned col, unsigned rest,
 		const struct ew_text_style *st)
 {
-	struct ew_buf styled;
-	const char *p, *end;
+	const char *p = text, *end;
 
-	ew_buf_init(&styled);
-	markup(&styled, text, strlen(text), st->color);
-	if (styled.failed) {
-		b->failed = true;
-		ew_buf_free(&styled);
-		return;
-	}
-	p = styled.data ? styled.data : "";
 	for (;;) {
 		end = strstr(p, "\n\n");
-		fill(b, p, end ? (size_t)(end - p) : strlen(p), col, rest, st->width);
+		fill(b, p, end ? end : p + strlen(p), col, rest, st);
 		if (!end)
 			break;
 		ew_buf_putc(b, '\n');
@@ -130,7 +142,6 @@ void ew_wrap_at(struct ew_buf *b, const char *text, unsigned col, unsigned rest,
 		p = end + 2;
 		col = rest;
 	}
-	ew_buf_free(&styled);
 }
 
 void ew_indent_block(struct ew_buf *b, const char *text, unsigned indent, const char *prefix)
