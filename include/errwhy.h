@@ -114,6 +114,7 @@ struct ew_match {
 	enum ew_match_kind kind;
 	const char *as_name;   /* the name that matched: the alias for EW_MATCH_ALIAS */
 	int system;            /* an enum ew_system for EW_MATCH_FOREIGN, else -1 */
+	unsigned systems;      /* EW_MATCH_FOREIGN: every system (1u << enum ew_system) it matched */
 	long number;           /* the number that matched, for NUMBER and FOREIGN */
 };
 
@@ -122,12 +123,13 @@ struct ew_match {
  * how many there are (0: nothing matched). */
 size_t ew_lookup(const char *query, struct ew_match *out, size_t max);
 
-/* A set of systems for --os: "darwin" is one, "windows" is both Windows tables.
+/* A set of systems for --os: "darwin" is one, "windows" is both Windows tables, "all" all.
  * Returns a bit mask of (1u << enum ew_system), or 0 for an unknown name. */
 unsigned ew_os_parse(const char *name);
 const char *ew_os_names(void); /* "darwin, freebsd, ...": for usage messages */
 
-/* The entries whose number on any system in mask is number. */
+/* The entries whose number on any system in mask is number: one match per entry and name,
+ * with every system it matched in systems. */
 size_t ew_lookup_foreign(unsigned mask, long number, struct ew_match *out, size_t max);
 
 /* Names close to a mistyped query, closest first ("EADRINUSE" -> EADDRINUSE). */
@@ -159,8 +161,9 @@ void ew_buf_vprintf(struct ew_buf *b, const char *fmt, va_list ap);
 /* ---- rendering -------------------------------------------------------------------------- */
 
 struct ew_text_style {
-	unsigned width; /* wrap prose at this many columns */
-	bool color;     /* ANSI colour and bold */
+	unsigned width;   /* wrap prose at this many columns */
+	bool color;       /* ANSI colour and bold */
+	bool label_match; /* say how the query was read: set when one query has several answers */
 };
 
 /* The reference page of one match. The match says how the query was read. */
@@ -213,7 +216,8 @@ struct ew_port_socket {
 	uint16_t port;
 	char remote[48];      /* the peer address, "" when not connected */
 	uint16_t remote_port;
-	int state;            /* the kernel's TCP state number: 10 LISTEN, 6 TIME_WAIT, ... */
+	int state;            /* the kernel's TCP state number: 10 LISTEN, 6 TIME_WAIT, ...;
+			       * 7 CLOSE with an inode is a TCP socket bound and idle */
 	int v6only;           /* IPV6_V6ONLY of an IPv6 socket: 0 or 1; -1 not applicable */
 	uint64_t inode;       /* 0 when no process can hold it (TIME_WAIT, orphaned) */
 	uint32_t uid;         /* the uid that created it */

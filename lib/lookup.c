@@ -138,6 +138,7 @@ static const struct {
 	{"linux-mips", 1u << EW_SYS_LINUX_MIPS},
 	{"linux-parisc", 1u << EW_SYS_LINUX_PARISC},
 	{"linux-sparc", 1u << EW_SYS_LINUX_SPARC},
+	{"all", (1u << EW_SYS_COUNT) - 1},
 };
 
 unsigned ew_os_parse(const char *name)
@@ -151,7 +152,22 @@ unsigned ew_os_parse(const char *name)
 const char *ew_os_names(void)
 {
 	return "darwin (macos), freebsd, openbsd, windows (windows-wsa, windows-crt), "
-	       "linux-alpha, linux-mips, linux-parisc, linux-sparc";
+	       "linux-alpha, linux-mips, linux-parisc, linux-sparc, all";
+}
+
+/* Adds a foreign match, or adds sys to the match already made for the same entry and name. */
+static size_t add_foreign(struct ew_match *out, size_t n, size_t max, const struct ew_entry *e,
+			  const char *name, int sys, long number)
+{
+	for (size_t i = 0; i < n && i < max; i++) {
+		if (out[i].entry == e && strcmp(out[i].as_name, name) == 0) {
+			out[i].systems |= 1u << sys;
+			return n;
+		}
+	}
+	return add(out, n, max, (struct ew_match){
+		.entry = e, .kind = EW_MATCH_FOREIGN, .as_name = name, .system = sys,
+		.systems = 1u << sys, .number = number});
 }
 
 size_t ew_lookup_foreign(unsigned mask, long number, struct ew_match *out, size_t max)
@@ -169,9 +185,7 @@ size_t ew_lookup_foreign(unsigned mask, long number, struct ew_match *out, size_
 			for (size_t k = 0; k < e->n_numbers; k++) {
 				if (e->numbers[k].on[sys] != number)
 					continue;
-				n = add(out, n, max, (struct ew_match){
-					.entry = e, .kind = EW_MATCH_FOREIGN,
-					.as_name = e->numbers[k].name, .system = sys, .number = number});
+				n = add_foreign(out, n, max, e, e->numbers[k].name, sys, number);
 				break;
 			}
 		}

@@ -27,7 +27,7 @@ static const char usage_text[] =
 	"      --brief          one line per answer: NAME NUMBER message\n"
 	"      --os SYSTEM      read the numbers as another system's: darwin, freebsd,\n"
 	"                       openbsd, windows, linux-alpha, linux-mips, linux-parisc,\n"
-	"                       linux-sparc\n"
+	"                       linux-sparc, or all of them\n"
 	"      --json           a JSON array of entries\n"
 	"      --color=WHEN     auto (default), always or never; NO_COLOR is honoured\n"
 	"  -h, --help           this text\n"
@@ -171,13 +171,17 @@ static size_t answer(const struct options *o, const char *q, struct ew_match *al
 	return ew_lookup(q, all + n_all, room);
 }
 
-static void render_pages(struct ew_buf *out, const struct ew_match *m, size_t n,
-			 const struct ew_text_style *st)
+/* The pages of one query's answers; when there are several, each says how it was read. */
+static void render_pages(struct ew_buf *out, const char *q, const struct ew_match *m, size_t n,
+			 struct ew_text_style st)
 {
+	st.label_match = n > 1;
+	if (n > 1)
+		ew_buf_printf(out, "%s has %zu answers:\n\n", q, n);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			ew_buf_puts(out, "\n\n");
-		ew_render_text(out, &m[i], st);
+		ew_render_text(out, &m[i], &st);
 	}
 }
 
@@ -186,6 +190,7 @@ static int lookup_queries(const struct options *o, struct ew_buf *out)
 	struct ew_match matches[MAX_MATCHES];
 	size_t n = 0;
 	int status = EW_EXIT_OK;
+	struct ew_text_style st = {.width = ew_cli_width(), .color = ew_cli_use_color(o->color)};
 
 	for (int i = 0; i < o->n_queries; i++) {
 		const char *q = o->queries[i];
@@ -199,16 +204,20 @@ static int lookup_queries(const struct options *o, struct ew_buf *out)
 			report_unknown(q);
 			status = EW_EXIT_NO;
 		}
-		n += found < MAX_MATCHES - n ? found : MAX_MATCHES - n;
+		found = found < MAX_MATCHES - n ? found : MAX_MATCHES - n;
+		/* Pages go out per query, so each query's answers stay together and labelled. */
+		if (!o->json && o->mode == MODE_PAGE && found) {
+			if (out->len)
+				ew_buf_puts(out, "\n\n");
+			render_pages(out, q, matches + n, found, st);
+		}
+		n += found;
 	}
 	if (o->json)
 		ew_render_json(out, matches, n, true);
 	else if (o->mode == MODE_BRIEF)
 		for (size_t i = 0; i < n; i++)
 			ew_render_brief(out, matches[i].entry, matches[i].as_name);
-	else
-		render_pages(out, matches, n, &(struct ew_text_style){
-			.width = ew_cli_width(), .color = ew_cli_use_color(o->color)});
 	return status;
 }
 

@@ -61,8 +61,15 @@ static json_t *match_info(const struct ew_match *m)
 
 	if (m->kind == EW_MATCH_NUMBER || m->kind == EW_MATCH_FOREIGN)
 		json_object_set_new(o, "number", json_integer(m->number));
-	if (m->kind == EW_MATCH_FOREIGN)
+	if (m->kind == EW_MATCH_FOREIGN) {
+		json_t *systems = json_array();
+		for (int sys = 0; sys < EW_SYS_COUNT; sys++)
+			if (m->systems & (1u << sys))
+				json_array_append_new(systems,
+						      json_string(ew_system_key((enum ew_system)sys)));
 		json_object_set_new(o, "system", json_string(ew_system_key((enum ew_system)m->system)));
+		json_object_set_new(o, "systems", systems);
+	}
 	return o;
 }
 

@@ -25,17 +25,25 @@ static void match_note(struct ew_buf *b, const struct ew_match *m, const struct 
 		ew_buf_printf(b, "%s is another name for %s on Linux.", m->as_name, m->entry->name);
 		break;
 	case EW_MATCH_FOREIGN:
-		ew_buf_printf(b, "%ld on %s is %s; on this system %s is %d.", m->number,
-			      ew_system_label((enum ew_system)m->system), m->as_name, m->entry->name,
+		ew_buf_printf(b, "%ld on ", m->number);
+		for (int sys = 0, seen = 0; sys < EW_SYS_COUNT; sys++)
+			if (m->systems & (1u << sys))
+				ew_buf_printf(b, "%s%s", seen++ ? ", " : "",
+					      ew_system_label((enum ew_system)sys));
+		ew_buf_printf(b, " is %s; on this system %s is %d.", m->as_name, m->entry->name,
 			      m->entry->number);
 		break;
-	case EW_MATCH_NAME:
 	case EW_MATCH_NUMBER:
+		if (!st->label_match)
+			return;
+		ew_buf_printf(b, "%ld is %s in the %s numbers of %s.", m->number, m->entry->name,
+			      ew_family_key(m->entry->family), ew_family_label(m->entry->family));
+		break;
+	case EW_MATCH_NAME:
 	case EW_MATCH_MESSAGE:
 		return;
 	}
 	ew_buf_putc(b, '\n');
-	(void)st;
 }
 
 static void header(struct ew_buf *b, const struct ew_entry *e, const struct ew_match *m,

@@ -46,6 +46,10 @@ run "$errwhy" --os windows 10048 --brief
 expect "Winsock 10048 is EADDRINUSE" '[ "$out" = "EADDRINUSE 98 Address already in use" ]'
 run "$errwhy" --os darwin 48
 expect "a foreign number is labelled on the page" '[[ "$out" == *"48 on macOS / Darwin is EADDRINUSE"* ]]'
+run "$errwhy" --os all 35
+expect "--os all labels every answer of one number" '[ "$status" = 0 ] && [[ "$out" == "35 has 2 answers:"* ]] && [[ "$out" == *"35 on Linux on MIPS, Linux on PA-RISC is ENOMSG"* ]]'
+run "$errwhy" --os windows 10035 --brief
+expect "an alias-only number (WSAEWOULDBLOCK) names the alias" '[ "$out" = "EWOULDBLOCK 11 Resource temporarily unavailable" ]'
 run "$errwhy" --os beos 48
 expect "an unknown system is a usage error" '[ "$status" = 2 ] && [[ "$err" == *"unknown system"* ]]'
 run "$errwhy" --os darwin EADDRINUSE
@@ -70,6 +74,14 @@ run "$errwhy" --frobnicate
 expect "an unknown option is a usage error" '[ "$status" = 2 ] && [[ "$err" == *"unknown option"* ]]'
 run "$errwhy" --help
 expect "--help documents the exit codes" '[ "$status" = 0 ] && [[ "$out" == *"exit status"* ]]'
+
+# A lookup must load nothing but libc (sanitizer builds bring their runtimes: skipped there).
+libs=$(ldd "$errwhy" | awk '{print $1}' | grep -vE '^(linux-vdso|/lib64/ld-linux|libc\.so)' | tr '\n' ' ')
+if [[ "$libs" == *asan* || "$libs" == *ubsan* ]]; then
+	echo "ok $((n += 1)) - # SKIP ldd under sanitizers"
+else
+	expect "errwhy loads only libc (ldd)" '[ -z "$libs" ]'
+fi
 
 # Closing the pipe early is normal use, not an error.
 "$errwhy" -l | head -n1 >/dev/null
