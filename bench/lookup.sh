@@ -25,7 +25,7 @@ echo
 # pair N ERRWHY-ARGS ERRNO-ARGS: one hyperfine run of the two commands and the floor.
 pair() {
 	hyperfine -N --style none --warmup 100 --runs "$runs" \
-		--export-json "$out/$1.json" "$errwhy $2" "errno $3" /bin/true >/dev/null
+		--export-json "$out/$1.json" "$errwhy $2" "errno $3" /bin/true >/dev/null 2>"$out/$1.log"
 }
 pair 1 EADDRINUSE EADDRINUSE
 pair 2 "--brief 98" 98
