@@ -26,6 +26,10 @@ suite_run() {
 	logs+=("$dir/meson-logs/testlog${wrapper_log:-}.json")
 }
 
+# Any sanitizer finding fails its test, with a stack to read.
+export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
 status=0
 wrapper_log=
 suite_run plain build-test -- || status=1
@@ -36,7 +40,7 @@ suite_run "asan+ubsan" build-test-asan -Db_sanitize=address,undefined -Db_lundef
 wrapper_log=-valgrind
 suite_run valgrind build-test -- --suite unit --suite valgrind \
 	--wrap='valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --quiet' \
-	--logbase testlog-valgrind || status=1
+	|| status=1
 
 python3 - "${logs[@]}" <<'PY'
 import json, sys

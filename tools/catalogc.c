@@ -772,15 +772,18 @@ static int cmp_str(const void *a, const void *b)
 
 static void parse_file(struct catalog *cat, const char *family, const char *dir, const char *name)
 {
-	char path[PATH_MAX];
+	char *path;
 	struct parser p = {0};
 	struct entry e = {.family = family};
 	int r;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	p.path = xstrdup(path);
+	if (asprintf(&path, "%s/%s", dir, name) < 0) {
+		fprintf(stderr, "catalogc: out of memory\n");
+		exit(2);
+	}
+	p.path = path;
 	e.path = p.path;
-	list_add(&cat->files, xstrdup(path));
+	list_add(&cat->files, path);
 	r = read_lines(path, &p.lines);
 	if (r < 0) {
 		lint(path, 0, "cannot read: %s", strerror(-r));
