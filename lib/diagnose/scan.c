@@ -1,0 +1,435 @@
+/* scan.c: finds which processes hold given socket inodes, by reading /proc/PID/fd links.
+ * That walk is what every tool pays for (ss -p reads every fd of every process); here the
+ * walk is ordered so that the holder usually comes early, and stops once it has come. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "diagnose.h"
+
+/* The inodes of a process kept as evidence for the guided walk. */
+#define CAND_INODES 16
+
+/* A process that may hold a target. */
+struct cand {
+	int pid;
+	uint32_t uid;
+	bool done;                    /* its fds have been read */
+	uint8_t n_inodes;
+	uint64_t inodes[CAND_INODES]; /* its first socket and pipe inodes */
+};
+
+struct scanner {
+	int proc_fd;
+	struct ew_scan_target *targets; /* sorted by inode */
+	size_t n_targets;
+	size_t unresolved;              /* targets without a holder yet */
+	struct cand *cands;
+	size_t n_cands;
+	struct ew_scan_result *res;
+	size_t hits_cap;
+	int error;
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_target(const void *a, const void *b)
+{
+	return cmp_u64(&((const struct ew_scan_target *)a)->inode,
+		       &((const struct ew_scan_target *)b)->inode);
+}
+
+static int cmp_cand_pid(const void *a, const void *b)
+{
+	int x = ((const struct cand *)a)->pid, y = ((const struct cand *)b)->pid;
+	return (x > y) - (x < y);
+}
+
+/* "socket:[12345]" -> 12345, and "pipe:[678]" -> 678 when pipes are asked for too (their
+ * inodes come from the same counter); 0 for anything else. */
+static uint64_t link_inode(const char *link, ssize_t len, bool pipes, bool *is_socket)
+{
+	uint64_t ino = 0;
+	ssize_t at;
+
+	if (len >= 10 && memcmp(link, "socket:[", 8) == 0)
+		at = 8, *is_socket = true;
+	else if (pipes && len >= 8 && memcmp(link, "pipe:[", 6) == 0)
+		at = 6, *is_socket = false;
+	else
+		return 0;
+	for (ssize_t i = at; i < len && link[i] != ']'; i++) {
+		if (link[i] < '0' || link[i] > '9')
+			return 0;
+		ino = ino * 10 + (uint64_t)(link[i] - '0');
+	}
+	return ino;
+}
+
+static struct ew_scan_target *find_target(struct scanner *s, uint64_t inode)
+{
+	size_t lo = 0, hi = s->n_targets;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->targets[mid].inode < inode)
+			lo = mid + 1;
+		else if (s->targets[mid].inode > inode)
+			hi = mid;
+		else
+			return &s->targets[mid];
+	}
+	return NULL;
+}
+
+static int add_hit(struct scanner *s, int pid, uint64_t inode)
+{
+	struct ew_scan_result *res = s->res;
+
+	if (res->n_hits == s->hits_cap) {
+		size_t cap = s->hits_cap ? s->hits_cap * 2 : 8;
+		struct ew_scan_hit *p = realloc(res->hits, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		res->hits = p;
+		s->hits_cap = cap;
+	}
+	res->hits[res->n_hits++] = (struct ew_scan_hit){.pid = pid, .inode = inode};
+	return 0;
+}
+
+/* The fd entries are read with getdents64 straight into a stack buffer and each link with
+ * readlinkat relative to the fd directory: no stdio, no allocation, one path component per
+ * lookup. This loop is the whole cost of a scan. */
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* Reads every fd link of c, records the targets it holds and its socket inode range. */
+static int scan_cand(struct scanner *s, struct cand *c)
+{
+	char path[32], dents[16384], link[64];
+	int fd;
+
+	c->done = true;
+	snprintf(path, sizeof(path), "%d/fd", c->pid);
+	fd = openat(s->proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == EACCES || errno == EPERM)
+			s->res->unreadable++;
+		return 0; /* ENOENT: it exited; nothing to hold */
+	}
+	for (;;) {
+		long n = syscall(SYS_getdents64, fd, dents, sizeof(dents));
+		if (n <= 0) {
+			if (n < 0 && (errno == EACCES || errno == EPERM))
+				s->res->unreadable++;
+			break;
+		}
+		for (long off = 0; off < n;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
+			ssize_t len;
+			uint64_t ino;
+			bool is_socket;
+			struct ew_scan_target *t;
+
+			off += d->d_reclen;
+			if (d->d_name[0] == '.')
+				continue;
+			len = readlinkat(fd, d->d_name, link, sizeof(link) - 1);
+			if (len <= 0)
+				continue;
+			ino = link_inode(link, len, true, &is_socket);
+			if (!ino)
+				continue;
+			if (c->n_inodes < CAND_INODES)
+				c->inodes[c->n_inodes++] = ino;
+			if (!is_socket)
+				continue;
+			t = find_target(s, ino);
+			if (!t)
+				continue;
+			if (t->n_found++ == 0)
+				s->unresolved--;
+			if (add_hit(s, c->pid, ino) < 0) {
+				close(fd);
+				return -ENOMEM;
+			}
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+/* Puts the candidates in the order they were created, as far as pids tell: pids are handed
+ * out in a circle, and errwhy's own is the newest, so those above it are older than those
+ * below it (they were taken before the counter wrapped). */
+static int rotate_by_age(struct scanner *s)
+{
+	int self = getpid();
+	size_t split = 0;
+	struct cand *rotated;
+
+	while (split < s->n_cands && s->cands[split].pid <= self)
+		split++;
+	if (split == 0 || split == s->n_cands)
+		return 0;
+	rotated = malloc(s->n_cands * sizeof(*rotated));
+	if (!rotated)
+		return -ENOMEM;
+	memcpy(rotated, s->cands + split, (s->n_cands - split) * sizeof(*rotated));
+	memcpy(rotated + (s->n_cands - split), s->cands, split * sizeof(*rotated));
+	free(s->cands);
+	s->cands = rotated;
+	return 0;
+}
+
+/* Lists the processes: the numeric entries of /proc. */
+static int list_procs(struct scanner *s)
+{
+	int fd = openat(s->proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir;
+	struct dirent *e;
+	size_t cap = 0;
+
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -errno;
+	}
+	while ((e = readdir(dir))) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+
+		if (*end || pid <= 0)
+			continue;
+		if (s->n_cands == cap) {
+			struct cand *p;
+			cap = cap ? cap * 2 : 512;
+			p = realloc(s->cands, cap * sizeof(*p));
+			if (!p) {
+				closedir(dir);
+				return -ENOMEM;
+			}
+			s->cands = p;
+		}
+		s->cands[s->n_cands++] = (struct cand){.pid = (int)pid};
+	}
+	closedir(dir);
+	if (s->n_cands)
+		qsort(s->cands, s->n_cands, sizeof(*s->cands), cmp_cand_pid);
+	return rotate_by_age(s);
+}
+
+/* Scans the not yet read candidate nearest to index mid inside [lo, hi]; false if none. */
+static bool scan_nearest(struct scanner *s, size_t *group, size_t lo, size_t hi, size_t mid,
+			 size_t *at)
+{
+	for (size_t d = 0; d <= hi - lo; d++) {
+		size_t cands[2] = {mid + d, mid - d};
+		for (int k = 0; k < (d ? 2 : 1); k++) {
+			size_t j = cands[k];
+			if (j < lo || j > hi || (k == 1 && d > mid))
+				continue;
+			if (!s->cands[group[j]].done) {
+				s->error = scan_cand(s, &s->cands[group[j]]);
+				*at = j;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Which way from c, in order of age, the creator of inode t probably is: +1 later, -1
+ * earlier, 0 no telling. Inodes come from get_next_ino(): each CPU hands out numbers one by
+ * one from its own batch of 1024, and the batches are taken in turn. Two inodes of one batch
+ * were made in the order of their numbers: a strong vote. Inodes of different batches are
+ * roughly in order: a weak vote. Each of c's inodes votes, so the few it inherited from an
+ * older parent are outvoted by those it made itself. */
+static int direction(const struct cand *c, uint64_t t)
+{
+	long votes = 0;
+
+	for (uint8_t i = 0; i < c->n_inodes; i++) {
+		long weight = c->inodes[i] >> 10 == t >> 10 ? 4 : 1;
+		if (c->inodes[i] < t)
+			votes += weight;
+		else if (c->inodes[i] > t)
+			votes -= weight;
+	}
+	return (votes > 0) - (votes < 0);
+}
+
+/* The guided walk for one target inside one group (indices into cands, by age).
+ * Pids mostly grow with time, and so do inode numbers, so a process's own socket and pipe
+ * inodes tell on which side of it the creator of the target is likely to be: a binary search
+ * over processes. A probe that tells nothing is followed by its nearest neighbour. After the
+ * search, the walk goes outward from where it ended, over the whole group: the order only
+ * decides how soon the holder comes; no candidate is skipped. */
+static void guided(struct scanner *s, size_t *group, size_t n, struct ew_scan_target *t)
+{
+	size_t lo = 0, hi = n - 1, at = n / 2;
+
+	while (!t->n_found && !s->error && lo <= hi) {
+		size_t mid = lo + (hi - lo) / 2, j;
+		int d;
+
+		if (!scan_nearest(s, group, lo, hi, mid, &j))
+			break;
+		at = j;
+		if (t->n_found)
+			break;
+		d = direction(&s->cands[group[j]], t->inode);
+		if (d > 0) {
+			lo = j + 1;
+		} else if (d < 0) {
+			if (j == 0)
+				break;
+			hi = j - 1;
+		}
+	}
+	for (size_t d = 0; !t->n_found && !s->error && d < n; d++) {
+		if (at + d < n && !s->cands[group[at + d]].done)
+			s->error = scan_cand(s, &s->cands[group[at + d]]);
+		if (d && d <= at && !t->n_found && !s->error && !s->cands[group[at - d]].done)
+			s->error = scan_cand(s, &s->cands[group[at - d]]);
+	}
+}
+
+/* Reads the owner of each /proc/PID: the process's effective uid, unless it is not dumpable. */
+static void read_uids(struct scanner *s)
+{
+	char name[16];
+	struct stat st;
+
+	for (size_t i = 0; i < s->n_cands; i++) {
+		snprintf(name, sizeof(name), "%d", s->cands[i].pid);
+		s->cands[i].uid = fstatat(s->proc_fd, name, &st, 0) == 0 ? st.st_uid : UINT32_MAX;
+	}
+}
+
+static int find_early(struct scanner *s)
+{
+	size_t *group = malloc((s->n_cands ? s->n_cands : 1) * sizeof(*group));
+	bool by_uid = false;
+
+	if (!group)
+		return -ENOMEM;
+	/* The uid of the socket narrows the search when it is not root's, whose processes are
+	 * most of a machine; reading the owners costs one stat per process. */
+	for (size_t i = 0; i < s->n_targets; i++)
+		if (s->targets[i].uid != 0)
+			by_uid = true;
+	if (by_uid)
+		read_uids(s);
+	for (size_t i = 0; i < s->n_targets && s->unresolved && !s->error; i++) {
+		struct ew_scan_target *t = &s->targets[i];
+		size_t n = 0;
+
+		if (t->n_found)
+			continue;
+		if (by_uid) {
+			for (size_t k = 0; k < s->n_cands; k++)
+				if (s->cands[k].uid == t->uid)
+					group[n++] = k;
+			if (n)
+				guided(s, group, n, t);
+		}
+		if (t->n_found || s->error)
+			continue;
+		n = 0;
+		for (size_t k = 0; k < s->n_cands; k++)
+			group[n++] = k;
+		if (n)
+			guided(s, group, n, t);
+	}
+	free(group);
+	return s->error;
+}
+
+int ew_scan_holders(struct ew_scan_target *targets, size_t n, bool all,
+		    struct ew_scan_result *res)
+{
+	struct scanner s = {.targets = targets, .n_targets = n, .res = res};
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	for (size_t i = 0; i < n; i++)
+		targets[i].n_found = 0;
+	if (n)
+		qsort(targets, n, sizeof(*targets), cmp_target);
+	s.unresolved = n;
+	if (n == 0) {
+		res->complete = true;
+		return 0;
+	}
+	s.proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s.proc_fd < 0)
+		return -errno;
+	r = list_procs(&s);
+	if (r < 0)
+		goto out;
+	if (all) {
+		for (size_t i = 0; i < s.n_cands && r == 0; i++)
+			r = scan_cand(&s, &s.cands[i]);
+	} else {
+		r = find_early(&s);
+	}
+	res->complete = true;
+	for (size_t i = 0; i < s.n_cands; i++)
+		if (!s.cands[i].done)
+			res->complete = false;
+out:
+	free(s.cands);
+	close(s.proc_fd);
+	if (r < 0)
+		ew_scan_result_free(res);
+	return r;
+}
+
+void ew_scan_result_free(struct ew_scan_result *res)
+{
+	free(res->hits);
+	res->hits = NULL;
+	res->n_hits = 0;
+}
+
+int ew_proc_holds(int pid, const uint64_t *inodes, size_t n)
+{
+	char path[40], link[64];
+	DIR *dir;
+	struct dirent *e;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	dir = opendir(path);
+	if (!dir)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while (!found && (e = readdir(dir))) {
+		ssize_t len = readlinkat(dirfd(dir), e->d_name, link, sizeof(link) - 1);
+		bool is_socket;
+		uint64_t ino = len > 0 ? link_inode(link, len, false, &is_socket) : 0;
+
+		if (ino && bsearch(&ino, inodes, n, sizeof(*inodes), cmp_u64))
+			found = 1;
+	}
+	closedir(dir);
+	return found;
+}
