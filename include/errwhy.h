@@ -166,12 +166,23 @@ struct ew_text_style {
 	bool label_match; /* say how the query was read: set when one query has several answers */
 };
 
-/* The reference page of one match. The match says how the query was read. */
-int ew_render_text(struct ew_buf *b, const struct ew_match *m, const struct ew_text_style *st);
+struct ew_port_report;
+
+/* What live diagnosis found on this machine, shown as the "On this machine" section of a page.
+ * NULL members (or a NULL pointer) mean nothing was looked at. Later diagnoses (a path, file
+ * descriptor limits) become members here. */
+struct ew_diagnosis {
+	const struct ew_port_report *port;
+};
+
+/* The reference page of one match. The match says how the query was read; diag may be NULL. */
+int ew_render_text(struct ew_buf *b, const struct ew_match *m, const struct ew_text_style *st,
+		   const struct ew_diagnosis *diag);
 /* "EADDRINUSE 98 Address already in use": the columns of moreutils errno -l. */
 void ew_render_brief(struct ew_buf *b, const struct ew_entry *e, const char *as_name);
-/* A JSON array of entries. Returns 0 or -ENOMEM. */
-int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pretty);
+/* A JSON array of entries, each with "on_this_machine" when diag has anything. 0 or -ENOMEM. */
+int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pretty,
+		   const struct ew_diagnosis *diag);
 
 /* ---- port diagnosis (lib/diagnose/) ----------------------------------------------------- */
 /* PORT-API-BEGIN: declarations of lib/diagnose/ go here */

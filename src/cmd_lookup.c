@@ -29,6 +29,7 @@ static const char usage_text[] =
 	"                       openbsd, windows, linux-alpha, linux-mips, linux-parisc,\n"
 	"                       linux-sparc, or all of them\n"
 	"      --json           a JSON array of entries\n"
+	"      --port PORT      add \"On this machine\": who holds PORT now (errwhy port)\n"
 	"      --color=WHEN     auto (default), always or never; NO_COLOR is honoured\n"
 	"  -h, --help           this text\n"
 	"      --version        the version\n"
@@ -46,6 +47,8 @@ struct options {
 	bool json;
 	enum ew_color_mode color;
 	unsigned os_mask;
+	bool has_port;
+	uint16_t port;
 	char **queries;
 	int n_queries;
 };
@@ -66,6 +69,26 @@ static bool looks_like_query(const char *arg)
 	if (isdigit((unsigned char)arg[1]))
 		return true;
 	return (arg[1] == 'E' || arg[1] == 'e') && arg[2] != '\0' && strlen(arg) > 3;
+}
+
+static void print_query(FILE *f, const char *q);
+
+/* Queries that cannot be read at all are usage errors, found before any work is done. */
+static int check_queries(const struct options *o)
+{
+	for (int i = 0; i < o->n_queries; i++) {
+		const char *q = o->queries[i];
+		if (strlen(q) > MAX_QUERY)
+			return ew_cli_fail(EW_EXIT_USAGE, "a query is %zu bytes long; at most %d are read",
+					   strlen(q), MAX_QUERY);
+		if (o->os_mask && !isdigit((unsigned char)q[q[0] == '-'])) {
+			fputs("errwhy: --os reads numbers; this is not one: ", stderr);
+			print_query(stderr, q);
+			fputc('\n', stderr);
+			return EW_EXIT_USAGE;
+		}
+	}
+	return EW_EXIT_OK;
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
@@ -104,6 +127,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 				fprintf(stderr, "errwhy: unknown system '%s'; known: %s\n", sys, ew_os_names());
 				return EW_EXIT_USAGE;
 			}
+		} else if (strcmp(a, "--port") == 0 || strncmp(a, "--port=", 7) == 0) {
+			const char *port = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
+			if (!port)
+				return usage_error("%s needs a PORT", a);
+			if (ew_port_parse(port, &o->port) < 0)
+				return usage_error("--port takes a port from 1 to 65535, not '%s'", port);
+			o->has_port = true;
 		} else if (strncmp(a, "--color", 7) == 0 && (a[7] == '=' || a[7] == '\0')) {
 			const char *when = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : "");
 			int mode = ew_cli_color_mode(when);
@@ -114,13 +144,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return usage_error("unknown option '%s'", a);
 		}
 	}
+	if (o->has_port && o->mode != MODE_PAGE)
+		return usage_error("%s", "--port adds a section to pages and --json; not with --brief, --list or --search");
 	if (o->mode == MODE_LIST && o->n_queries)
 		return usage_error("--list takes no queries (did you mean --search %s?)", o->queries[0]);
 	if (o->mode != MODE_LIST && o->n_queries == 0) {
 		fputs(usage_text, stderr);
 		return EW_EXIT_USAGE;
 	}
-	return EW_EXIT_OK;
+	return check_queries(o);
 }
 
 /* Queries come back in error messages; a pasted escape sequence must not reach the terminal
@@ -173,7 +205,7 @@ static size_t answer(const struct options *o, const char *q, struct ew_match *al
 
 /* The pages of one query's answers; when there are several, each says how it was read. */
 static void render_pages(struct ew_buf *out, const char *q, const struct ew_match *m, size_t n,
-			 struct ew_text_style st)
+			 struct ew_text_style st, const struct ew_diagnosis *diag)
 {
 	st.label_match = n > 1;
 	if (n > 1)
@@ -181,24 +213,38 @@ static void render_pages(struct ew_buf *out, const char *q, const struct ew_matc
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			ew_buf_puts(out, "\n\n");
-		ew_render_text(out, &m[i], &st);
+		ew_render_text(out, &m[i], &st, diag);
 	}
+}
+
+/* The "On this machine" facts asked for with --port, looked up once for every page. */
+static int diagnose(const struct options *o, struct ew_diagnosis *diag, struct ew_port_report **port)
+{
+	int r;
+
+	*diag = (struct ew_diagnosis){0};
+	*port = NULL;
+	if (!o->has_port)
+		return EW_EXIT_OK;
+	r = ew_port_report_build(port, o->port, 0);
+	if (r < 0)
+		return ew_cli_fail(EW_EXIT_SYSTEM, "cannot look at port %u: %s", o->port,
+				   ew_port_strerror(r));
+	diag->port = *port;
+	return EW_EXIT_OK;
 }
 
 static int lookup_queries(const struct options *o, struct ew_buf *out)
 {
 	struct ew_match matches[MAX_MATCHES];
 	size_t n = 0;
-	int status = EW_EXIT_OK;
+	struct ew_diagnosis diag;
+	struct ew_port_report *port;
+	int status = diagnose(o, &diag, &port);
 	struct ew_text_style st = {.width = ew_cli_width(), .color = ew_cli_use_color(o->color)};
 
 	for (int i = 0; i < o->n_queries; i++) {
 		const char *q = o->queries[i];
-		if (strlen(q) > MAX_QUERY)
-			return ew_cli_fail(EW_EXIT_USAGE, "a query is %zu bytes long; at most %d are read",
-					   strlen(q), MAX_QUERY);
-		if (o->os_mask && !isdigit((unsigned char)q[q[0] == '-']))
-			return ew_cli_fail(EW_EXIT_USAGE, "--os reads numbers; '%s' is not one", q);
 		size_t found = answer(o, q, matches, n);
 		if (found == 0) {
 			report_unknown(q);
@@ -209,15 +255,17 @@ static int lookup_queries(const struct options *o, struct ew_buf *out)
 		if (!o->json && o->mode == MODE_PAGE && found) {
 			if (out->len)
 				ew_buf_puts(out, "\n\n");
-			render_pages(out, q, matches + n, found, st);
+			render_pages(out, q, matches + n, found, st, &diag);
 		}
 		n += found;
 	}
 	if (o->json)
-		ew_render_json(out, matches, n, true);
+		ew_render_json(out, matches, n, true, &diag);
 	else if (o->mode == MODE_BRIEF)
 		for (size_t i = 0; i < n; i++)
 			ew_render_brief(out, matches[i].entry, matches[i].as_name);
+	if (port)
+		ew_port_report_free(port);
 	return status;
 }
 
@@ -241,7 +289,7 @@ static int list_all(const struct options *o, struct ew_buf *out)
 	for (size_t i = 0; i < n; i++)
 		all[i] = (struct ew_match){.entry = ew_entry_at(i), .kind = EW_MATCH_NAME,
 					   .as_name = ew_entry_at(i)->name, .system = -1};
-	ew_render_json(out, all, n, true);
+	ew_render_json(out, all, n, true, NULL);
 	free(all);
 	return EW_EXIT_OK;
 }
@@ -271,7 +319,7 @@ static int search(const struct options *o, struct ew_buf *out)
 			ew_render_brief(out, found[i], NULL);
 	}
 	if (o->json)
-		ew_render_json(out, m, n, true);
+		ew_render_json(out, m, n, true, NULL);
 	return EW_EXIT_OK;
 }
 

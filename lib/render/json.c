@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "json.h"
 #include "render.h"
 
 static json_t *strings(const char *const *items, size_t n)
@@ -106,15 +107,21 @@ static json_t *entry(const struct ew_match *m)
 	return o;
 }
 
-int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pretty)
+int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pretty,
+		   const struct ew_diagnosis *diag)
 {
 	json_t *a = json_array();
 	char *text;
 
 	if (!a)
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, entry(&m[i]));
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = entry(&m[i]);
+		if (diag && diag->port)
+			json_object_set_new(o, "on_this_machine", json_pack("{s:o}", "port",
+				ew_port_report_json(diag->port)));
+		json_array_append_new(a, o);
+	}
 	text = json_dumps(a, pretty ? JSON_INDENT(2) | JSON_PRESERVE_ORDER : JSON_PRESERVE_ORDER);
 	json_decref(a);
 	if (!text)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json.h"
 #include "render.h"
 
 /* A string or null. */
@@ -82,7 +83,7 @@ static json_t *socket_json(const struct ew_port_socket *s)
 	return o;
 }
 
-static json_t *report_json(const struct ew_port_report *r)
+json_t *ew_port_report_json(const struct ew_port_report *r)
 {
 	json_t *o = json_object(), *sockets = json_array();
 	struct ew_buf summary;
@@ -124,7 +125,7 @@ static int dump(struct ew_buf *b, json_t *o, bool pretty)
 
 int ew_render_port_json(struct ew_buf *b, const struct ew_port_report *r, bool pretty)
 {
-	return dump(b, report_json(r), pretty);
+	return dump(b, ew_port_report_json(r), pretty);
 }
 
 int ew_render_port_stop_json(struct ew_buf *b, const struct ew_port_stop_result *res,
@@ -147,6 +148,6 @@ int ew_render_port_stop_json(struct ew_buf *b, const struct ew_port_stop_result 
 	}
 	json_object_set_new(o, "port", json_integer(after ? after->port : 0));
 	json_object_set_new(o, "stopped", stopped);
-	json_object_set_new(o, "after", after ? report_json(after) : json_null());
+	json_object_set_new(o, "after", after ? ew_port_report_json(after) : json_null());
 	return dump(b, o, pretty);
 }

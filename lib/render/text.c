@@ -167,7 +167,18 @@ static void sources(struct ew_buf *b, const struct ew_entry *e, const struct ew_
 	ew_buf_free(&list);
 }
 
-int ew_render_text(struct ew_buf *b, const struct ew_match *m, const struct ew_text_style *style)
+/* What errwhy saw on this machine, first after the title: it is the answer to "why here?". */
+static void on_this_machine(struct ew_buf *b, const struct ew_diagnosis *diag,
+			    const struct ew_text_style *st)
+{
+	if (!diag || !diag->port)
+		return;
+	heading(b, "On this machine", st);
+	ew_render_port_text(b, diag->port, st);
+}
+
+int ew_render_text(struct ew_buf *b, const struct ew_match *m, const struct ew_text_style *style,
+		   const struct ew_diagnosis *diag)
 {
 	const struct ew_entry *e = m->entry;
 	struct ew_text_style st = *style;
@@ -178,6 +189,7 @@ int ew_render_text(struct ew_buf *b, const struct ew_match *m, const struct ew_t
 	if (st.width > 100)
 		st.width = 100;
 	header(b, e, m, &st);
+	on_this_machine(b, diag, &st);
 	heading(b, "What this means", &st);
 	ew_wrap(b, e->meaning, INDENT, INDENT, &st);
 	causes(b, e, &st);

@@ -75,6 +75,23 @@ expect "an unknown option is a usage error" '[ "$status" = 2 ] && [[ "$err" == *
 run "$errwhy" --help
 expect "--help documents the exit codes" '[ "$status" = 0 ] && [[ "$out" == *"exit status"* ]]'
 
+# "On this machine": a listener of this test's own, on loopback, ended by its PID.
+coproc LISTENER { exec perl -MIO::Socket::INET -e '$| = 1;
+	my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1:0", Listen => 1) or die "$!\n";
+	print $s->sockport, "\n"; sleep 30'; }
+listener_pid=$LISTENER_PID
+read -r -t 5 lport <&"${LISTENER[0]}"
+run "$errwhy" EADDRINUSE --port "$lport"
+expect "--port adds 'On this machine' with the holder's pid" '[ "$status" = 0 ] && [[ "$out" == *"On this machine"* ]] && [[ "$out" == *"pid $listener_pid "* ]]'
+run "$errwhy" --json EADDRINUSE --port "$lport"
+expect "--json --port carries the port report" '[ "$(printf "%s" "$out" | python3 -c "import json,sys; print(json.load(sys.stdin)[0][\"on_this_machine\"][\"port\"][\"verdict\"])")" = in_use ]'
+kill "$listener_pid"
+wait "$listener_pid" 2>/dev/null
+run "$errwhy" EADDRINUSE --port 0
+expect "--port 0 is a usage error" '[ "$status" = 2 ]'
+run "$errwhy" --brief EADDRINUSE --port 80
+expect "--port with --brief is a usage error" '[ "$status" = 2 ]'
+
 # A lookup must load nothing but libc (sanitizer builds bring their runtimes: skipped there).
 libs=$(ldd "$errwhy" | awk '{print $1}' | grep -vE '^(linux-vdso|/lib64/ld-linux|libc\.so)' | tr '\n' ' ')
 if [[ "$libs" == *asan* || "$libs" == *ubsan* ]]; then

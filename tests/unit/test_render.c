@@ -78,7 +78,7 @@ static void test_text_page_has_every_section_in_order(void **state)
 
 	ew_buf_init(&b);
 	assert_int_equal(ew_render_text(&b, lookup("EADDRINUSE", &m),
-					&(struct ew_text_style){.width = 72}), 0);
+					&(struct ew_text_style){.width = 72}, NULL), 0);
 	at = b.data;
 	for (size_t i = 0; i < sizeof(sections) / sizeof(*sections); i++) {
 		const char *next = strstr(at, sections[i]);
@@ -99,7 +99,7 @@ static void test_json_schema(void **state)
 	(void)state;
 
 	ew_buf_init(&b);
-	assert_int_equal(ew_render_json(&b, lookup("EAGAIN", &m), 1, false), 0);
+	assert_int_equal(ew_render_json(&b, lookup("EAGAIN", &m), 1, false, NULL), 0);
 	root = json_loads(b.data, 0, &err);
 	assert_non_null(root);
 	assert_int_equal(json_array_size(root), 1);
