@@ -35,7 +35,7 @@ python3 - "$out" <<'PY'
 import json, os, sys
 d = sys.argv[1]
 print("%-28s %10s %10s %10s %8s" % ("command", "errwhy", "errno", "/bin/true", "ratio"))
-for name in sorted(os.listdir(d)):
+for name in sorted(f for f in os.listdir(d) if f.endswith(".json")):
     r = json.load(open(os.path.join(d, name)))["results"]
     ours, theirs, floor = (x["median"] * 1000 for x in r)
     label = r[0]["command"].split("/")[-1]

@@ -23,14 +23,24 @@ struct markup {
  * (backticks kept, asterisks dropped). */
 static void put_marked(struct ew_buf *out, const char *s, size_t n, struct markup *m)
 {
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0;
+
+	while (i < n) {
+		/* Plain text goes out in runs, not a character at a time: pages are mostly plain. */
+		size_t run = i;
+		while (run < n && s[run] != '`' && s[run] != '*')
+			run++;
+		ew_buf_append(out, s + i, run - i);
+		i = run;
+		if (i == n)
+			break;
 		if (s[i] == '`') {
 			m->code = !m->code;
 			if (m->color)
 				ew_buf_puts(out, m->code ? EW_ANSI_CODE : "\033[39m");
 			else
 				ew_buf_putc(out, '`');
-		} else if (!m->code && s[i] == '*' && i + 1 < n && s[i + 1] == '*') {
+		} else if (!m->code && i + 1 < n && s[i + 1] == '*') {
 			m->bold = !m->bold;
 			if (m->color)
 				ew_buf_puts(out, m->bold ? EW_ANSI_BOLD : EW_ANSI_NOBOLD);
@@ -38,27 +48,8 @@ static void put_marked(struct ew_buf *out, const char *s, size_t n, struct marku
 		} else {
 			ew_buf_putc(out, s[i]);
 		}
+		i++;
 	}
-}
-
-/* Columns that the word s[0..n) takes on screen: markup characters that vanish do not count,
- * and a UTF-8 character counts once. */
-static unsigned visible_width(const char *s, size_t n, bool color)
-{
-	unsigned w = 0;
-	bool code = false;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '`') {
-			code = !code;
-			w += !color;
-		} else if (!code && s[i] == '*' && i + 1 < n && s[i + 1] == '*') {
-			i++;
-		} else if (((unsigned char)s[i] & 0xC0) != 0x80) {
-			w++;
-		}
-	}
-	return w;
 }
 
 static void spaces(struct ew_buf *b, unsigned n)
@@ -71,18 +62,29 @@ static void spaces(struct ew_buf *b, unsigned n)
 	}
 }
 
-/* The end of the word at s: the next space outside a code span, so that a command such as
- * `ss -ltn 'sport = :3000'` stays on one line and can be copied whole. */
-static const char *word_end(const char *s, const char *end)
+/* The word at s: it ends at the next space outside a code span, so that a command such as
+ * `ss -ltn 'sport = :3000'` stays on one line and can be copied whole. *width gets the columns
+ * it takes on screen: markup that vanishes does not count, a UTF-8 character counts once.
+ * One pass, since every character of a page goes through here. */
+static const char *word(const char *s, const char *end, bool color, unsigned *width)
 {
 	bool code = false;
+	unsigned w = 0;
 
 	for (; s < end; s++) {
-		if (*s == '`')
+		char c = *s;
+		if (c == '`') {
 			code = !code;
-		else if ((*s == ' ' || *s == '\n') && !code)
+			w += !color;
+		} else if ((c == ' ' || c == '\n') && !code) {
 			break;
+		} else if (c == '*' && !code && s + 1 < end && s[1] == '*') {
+			s++;
+		} else if (((unsigned char)c & 0xC0) != 0x80) {
+			w++;
+		}
 	}
+	*width = w;
 	return s;
 }
 
@@ -98,8 +100,8 @@ static void fill(struct ew_buf *b, const char *p, const char *end, unsigned col,
 			p++;
 		if (p == end)
 			break;
-		const char *we = word_end(p, end);
-		unsigned w = visible_width(p, (size_t)(we - p), st->color);
+		unsigned w;
+		const char *we = word(p, end, st->color, &w);
 		if (!line_empty && col + 1 + w > st->width) {
 			ew_buf_putc(b, '\n');
 			spaces(b, rest);
