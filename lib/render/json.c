@@ -111,7 +111,6 @@ int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pr
 		   const struct ew_diagnosis *diag)
 {
 	json_t *a = json_array();
-	char *text;
 
 	if (!a)
 		return -ENOMEM;
@@ -122,8 +121,19 @@ int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pr
 				ew_port_report_json(diag->port)));
 		json_array_append_new(a, o);
 	}
-	text = json_dumps(a, pretty ? JSON_INDENT(2) | JSON_PRESERVE_ORDER : JSON_PRESERVE_ORDER);
-	json_decref(a);
+	return ew_json_dump(b, a, pretty);
+}
+
+/* jansson returns NULL only when out of memory, and the builders then return NULL too, which
+ * json_object_set_new() tolerates: one check here covers them all. */
+int ew_json_dump(struct ew_buf *b, json_t *o, bool pretty)
+{
+	char *text;
+
+	if (!o)
+		return -ENOMEM;
+	text = json_dumps(o, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER);
+	json_decref(o);
 	if (!text)
 		return -ENOMEM;
 	ew_buf_puts(b, text);

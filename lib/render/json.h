@@ -9,4 +9,7 @@
 
 json_t *ew_port_report_json(const struct ew_port_report *r);
 
+/* Serialises o into b (pretty: indented) with a final newline, and drops o. 0 or -ENOMEM. */
+int ew_json_dump(struct ew_buf *b, json_t *o, bool pretty);
+
 #endif

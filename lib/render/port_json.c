@@ -105,27 +105,9 @@ json_t *ew_port_report_json(const struct ew_port_report *r)
 	return o;
 }
 
-/* Serialises o into b and drops it. jansson returns NULL only when out of memory (the
- * builders above return NULL then too, which json_object_set_new() tolerates). */
-static int dump(struct ew_buf *b, json_t *o, bool pretty)
-{
-	char *text;
-
-	if (!o)
-		return -ENOMEM;
-	text = json_dumps(o, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (!text)
-		return -ENOMEM;
-	ew_buf_puts(b, text);
-	ew_buf_putc(b, '\n');
-	free(text);
-	return b->failed ? -ENOMEM : 0;
-}
-
 int ew_render_port_json(struct ew_buf *b, const struct ew_port_report *r, bool pretty)
 {
-	return dump(b, ew_port_report_json(r), pretty);
+	return ew_json_dump(b, ew_port_report_json(r), pretty);
 }
 
 int ew_render_port_stop_json(struct ew_buf *b, const struct ew_port_stop_result *res,
@@ -149,5 +131,5 @@ int ew_render_port_stop_json(struct ew_buf *b, const struct ew_port_stop_result 
 	json_object_set_new(o, "port", json_integer(after ? after->port : 0));
 	json_object_set_new(o, "stopped", stopped);
 	json_object_set_new(o, "after", after ? ew_port_report_json(after) : json_null());
-	return dump(b, o, pretty);
+	return ew_json_dump(b, o, pretty);
 }
