@@ -132,7 +132,7 @@ static void numbers(struct ew_buf *b, const struct ew_entry *e, const struct ew_
 	if (e->n_numbers > 1) {
 		ew_buf_printf(b, "%*s%-24s", INDENT, "", "");
 		for (size_t k = 0; k < e->n_numbers; k++)
-			ew_buf_printf(b, "%-14s", e->numbers[k].name);
+			ew_buf_printf(b, k + 1 < e->n_numbers ? "%-14s" : "%s", e->numbers[k].name);
 		ew_buf_putc(b, '\n');
 	}
 	for (int sys = 0; sys < EW_SYS_COUNT; sys++) {

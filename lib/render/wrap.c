@@ -153,11 +153,14 @@ void ew_indent_block(struct ew_buf *b, const char *text, unsigned indent, const 
 	while (*line) {
 		const char *nl = strchr(line, '\n');
 		size_t n = nl ? (size_t)(nl - line) : strlen(line);
-		spaces(b, indent);
-		if (prefix && line == text)
-			ew_buf_puts(b, prefix);
-		else if (prefix)
-			spaces(b, (unsigned)strlen(prefix));
+		/* A blank line stays empty: indenting it would leave trailing blanks. */
+		if (n > 0 || (prefix && line == text)) {
+			spaces(b, indent);
+			if (prefix && line == text)
+				ew_buf_puts(b, prefix);
+			else if (prefix)
+				spaces(b, (unsigned)strlen(prefix));
+		}
 		ew_buf_append(b, line, n);
 		ew_buf_putc(b, '\n');
 		if (!nl)

@@ -18,6 +18,12 @@ expect "no colour into a pipe" '! printf "%s" "$out" | grep -q $'"'"'\033'"'"
 expect "the header names number, family, category and confidence" \
 	'printf "%s\n" "$out" | head -n1 | grep -q "98.*Linux / POSIX.*network.*confidence: medium"'
 
+trailing=0
+for name in $("$errwhy" -l | cut -d" " -f1); do
+	"$errwhy" "$name" | grep -q " $" && trailing=$((trailing + 1))
+done
+expect "no page has a line ending in blanks" '[ "$trailing" = 0 ]'
+
 run env COLUMNS=50 "$errwhy" EADDRINUSE
 expect "prose is wrapped to the width" '[ "$(printf "%s\n" "$out" | awk "/^What this means/,/^Why it happens/" | awk "length > 50" | wc -l)" = 0 ]'
 
