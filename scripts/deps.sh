@@ -21,9 +21,12 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 # shellcheck disable=SC2086 # the lists are words on purpose
 $sudo apt-get install -y -qq --no-install-recommends $packages >/dev/null
-# Debian's minimal images drop man pages (dpkg path-exclude); the citation test reads them.
-if [ ! -e /usr/share/man/man2/bind.2.gz ]; then
-	echo "deps.sh: man pages are excluded by dpkg here; reinstalling them" >&2
-	$sudo rm -f /etc/dpkg/dpkg.cfg.d/excludes
-	$sudo apt-get install -y -qq --reinstall manpages manpages-dev >/dev/null
+# Debian's slim images tell dpkg to drop man pages and groff's macros; the citation test
+# renders pages, so it needs both.
+excludes=$(grep -lsE 'path-exclude[= ]/usr/share/(man|groff)' /etc/dpkg/dpkg.cfg.d/* || true)
+if [ "${1:-all}" = all ] && [ -n "$excludes" ]; then
+	echo "deps.sh: dpkg drops man pages here ($excludes); keeping them from now on" >&2
+	# shellcheck disable=SC2086
+	$sudo sed -i -E '/path-exclude[= ]\/usr\/share\/(man|groff)/d' $excludes
+	$sudo apt-get install -y -qq --reinstall groff-base man-db manpages manpages-dev >/dev/null
 fi
