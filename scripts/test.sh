@@ -34,7 +34,7 @@ status=0
 wrapper_log=
 suite_run plain build-test -- || status=1
 suite_run "asan+ubsan" build-test-asan -Db_sanitize=address,undefined -Db_lundef=false -- \
-	--suite lint --suite unit --suite cli --suite port --suite valgrind || status=1
+	--suite lint --suite unit --suite cli --suite port --suite fuzz --suite valgrind || status=1
 # valgrind: the unit tests and the command itself (the shell-driven suites would only
 # check bash). meson names the log after the wrapper.
 wrapper_log=-valgrind

@@ -317,6 +317,19 @@ static char *read_fence(struct parser *p, char **lang)
 	return str_take(&b);
 }
 
+/* Ends the list item being gathered in b, if one was started: an empty one is an error. */
+static void flush_item(struct parser *p, struct list *out, struct str *b)
+{
+	if (!b->s)
+		return;
+	if (b->len == 0) {
+		lint(p->path, lineno(p), "an empty list item");
+		free(str_take(b));
+		return;
+	}
+	list_add(out, str_take(b));
+}
+
 /* A "- item" list; an item may continue on lines indented by two spaces. */
 static void read_dash_list(struct parser *p, struct list *out, const char *what)
 {
@@ -326,8 +339,7 @@ static void read_dash_list(struct parser *p, struct list *out, const char *what)
 	skip_blank(p);
 	while ((l = peek(p)) && !starts_with(l, "## ")) {
 		if (starts_with(l, "- ")) {
-			if (b.len)
-				list_add(out, str_take(&b));
+			flush_item(p, out, &b);
 			str_adds(&b, l + 2);
 		} else if (starts_with(l, "  ") && b.len) {
 			str_adds(&b, " ");
@@ -337,8 +349,7 @@ static void read_dash_list(struct parser *p, struct list *out, const char *what)
 		}
 		p->i++;
 	}
-	if (b.len)
-		list_add(out, str_take(&b));
+	flush_item(p, out, &b);
 	if (out->n == 0)
 		lint(p->path, lineno(p), "%s: the list is empty", what);
 }
@@ -356,8 +367,7 @@ static void read_numbered_list(struct parser *p, struct list *out)
 		long n = strtol(l, &end, 10);
 
 		if (isdigit((unsigned char)l[0]) && starts_with(end, ". ")) {
-			if (b.len)
-				list_add(out, str_take(&b));
+			flush_item(p, out, &b);
 			if (n != (long)out->n + 1)
 				lint(p->path, lineno(p), "causes must be numbered 1, 2, 3...: expected %zu",
 				     out->n + 1);
@@ -374,8 +384,7 @@ static void read_numbered_list(struct parser *p, struct list *out)
 		}
 		p->i++;
 	}
-	if (b.len)
-		list_add(out, str_take(&b));
+	flush_item(p, out, &b);
 	if (out->n == 0)
 		lint(p->path, lineno(p), "'Why it happens' has no causes");
 }
@@ -567,6 +576,9 @@ static void parse_header(struct parser *p, struct entry *e)
 		if (!colon) {
 			lint(p->path, lineno(p), "expected '- key: value'");
 		} else if (starts_with(l, "- category: ")) {
+			if (e->category)
+				lint(p->path, lineno(p), "category is given twice");
+			free(e->category);
 			e->category = xstrdup(colon + 2);
 			bool known = false;
 			for (size_t k = 0; k < sizeof(categories) / sizeof(categories[0]); k++)
@@ -622,6 +634,7 @@ static void parse_sections(struct parser *p, struct entry *e)
 		switch (s) {
 		case SEC_MEANING:
 			skip_blank(p);
+			free(e->meaning); /* a repeated section was reported above */
 			e->meaning = read_paragraphs(p, NULL);
 			if (!e->meaning)
 				lint(p->path, at, "'What this means' is empty");

@@ -82,6 +82,9 @@ case_ "unclosed code block" "code block is not closed" '/^## Numbers/i ## Fix: D
 case_ "fix without Why" "a fix ends with a 'Why: ' paragraph" '/^## Numbers/i ## Fix: Do it\n\nWhen: now.\n\n```sh\necho\n```\n'
 case_ "fix in python first" "the first code block of a fix must be" '/^## Numbers/i ## Fix: Do it\n\nWhen: now.\n\n```python\npass\n```\n\nWhy: so.\n'
 case_ "reproduction without output" "needs a \`\`\`sh block followed by an \`\`\`output block" '/^## Numbers/i ## How to reproduce\n\n```sh\ntrue\n```\n'
+case_ "empty cause" "an empty list item" 's/^2\. Two\./2. /'
+case_ "category twice" "category is given twice" 's/^- common: no/- category: file\n- common: no/'
+case_ "meaning twice" "out of order or repeated" '/^## Why it happens/i ## What this means\n\nAgain.\n'
 case_ "missing meaning" "missing section 'What this means'" '/^## What this means/,/^A paragraph\./d'
 
 echo "1..$n"
