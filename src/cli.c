@@ -72,6 +72,42 @@ int ew_cli_write(const struct ew_buf *b)
 	return EW_EXIT_OK;
 }
 
+/* The length of the UTF-8 character at s if it is well formed and printable, else 0. */
+static size_t printable_utf8(const unsigned char *s)
+{
+	size_t n = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	/* U+0080..U+009F are the C1 controls: 0x9B alone is CSI on some terminals. */
+	if (n == 2 && s[0] == 0xC2 && s[1] < 0xA0)
+		return 0;
+	return n;
+}
+
+const char *ew_cli_quote(const char *arg)
+{
+	static char out[80 * 4 + 8];
+	const unsigned char *s = (const unsigned char *)arg;
+	size_t o = 0, chars = 0;
+
+	while (*s && chars < 80) {
+		size_t n = *s >= 0x80 ? printable_utf8(s) : (*s >= 0x20 && *s != 0x7f);
+		if (n == 0) {
+			o += (size_t)snprintf(out + o, sizeof(out) - o, "\\x%02x", *s);
+			s++;
+		} else {
+			memcpy(out + o, s, n);
+			o += n;
+			s += n;
+		}
+		chars++;
+	}
+	snprintf(out + o, sizeof(out) - o, "%s", *s ? "..." : "");
+	return out;
+}
+
 int ew_cli_fail(int code, const char *fmt, ...)
 {
 	va_list ap;

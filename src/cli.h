@@ -25,6 +25,10 @@ bool ew_cli_use_color(enum ew_color_mode mode);
 unsigned ew_cli_width(void);
 /* Writes the whole buffer to stdout; 0, or an exit code if it could not. */
 int ew_cli_write(const struct ew_buf *b);
+/* arg made safe to print: control characters, C1 controls and bytes that are not UTF-8 become
+ * \xNN, and it is cut after 80 characters with "...". A pasted escape sequence must not reach
+ * the terminal as one. The result lives until the next call. */
+const char *ew_cli_quote(const char *arg);
 /* Prints "errwhy: " and the message to stderr, and returns code, for `return ew_cli_fail(...)`. */
 int ew_cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

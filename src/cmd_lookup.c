@@ -56,7 +56,7 @@ struct options {
 static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("errwhy: ", stderr);
-	fprintf(stderr, fmt, arg);
+	fprintf(stderr, fmt, ew_cli_quote(arg));
 	fputs("\nTry 'errwhy --help'.\n", stderr);
 	return EW_EXIT_USAGE;
 }
@@ -124,7 +124,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return usage_error("%s needs a SYSTEM", a);
 			o->os_mask = ew_os_parse(sys);
 			if (!o->os_mask) {
-				fprintf(stderr, "errwhy: unknown system '%s'; known: %s\n", sys, ew_os_names());
+				fprintf(stderr, "errwhy: unknown system '%s'; known: %s\n",
+					ew_cli_quote(sys), ew_os_names());
 				return EW_EXIT_USAGE;
 			}
 		} else if (strcmp(a, "--port") == 0 || strncmp(a, "--port=", 7) == 0) {
@@ -155,21 +156,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return check_queries(o);
 }
 
-/* Queries come back in error messages; a pasted escape sequence must not reach the terminal
- * as one, and a huge paste must not flood it. */
+/* Queries come back in error messages, quoted and made safe (ew_cli_quote). */
 static void print_query(FILE *f, const char *q)
 {
-	size_t n = 0;
-
-	fputc('\'', f);
-	for (; *q && n < 80; q++, n++) {
-		unsigned char c = (unsigned char)*q;
-		if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
-	}
-	fputs(*q ? "...'" : "'", f);
+	fprintf(f, "'%s'", ew_cli_quote(q));
 }
 
 static void report_unknown(const char *q)

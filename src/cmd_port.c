@@ -73,7 +73,7 @@ enum {
 static int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "errwhy port: ");
-	fprintf(stderr, fmt, arg);
+	fprintf(stderr, fmt, ew_cli_quote(arg));
 	fputs("\nTry 'errwhy port --help'.\n", stderr);
 	return EW_EXIT_USAGE;
 }

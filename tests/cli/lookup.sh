@@ -70,6 +70,10 @@ run "$errwhy" EADDRINUSE NOSUCHTHING
 expect "one unknown of two: the known one is answered, exit 1" '[ "$status" = 1 ] && [[ "$out" == EADDRINUSE* ]]'
 run "$errwhy" $'\x1b]0;pwned\x07EVIL'
 expect "escape sequences are not echoed raw" '[ "$status" = 1 ] && ! printf "%s" "$err" | grep -q $'"'"'\033'"'"
+run "$errwhy" $'--\x1b[2J' EADDRINUSE
+expect "an option with an escape sequence is not echoed raw" '[ "$status" = 2 ] && ! printf "%s" "$err" | grep -q $'"'"'\033'"'"
+run "$errwhy" port $'\x9b31m'
+expect "a C1 control byte in a port is not echoed raw" '[ "$status" = 2 ] && [[ "$err" == *"\\x9b31m"* ]]'
 run "$errwhy" "$(head -c 100000 /dev/zero | tr '\0' x)"
 expect "a huge query is refused with a message" '[ "$status" = 2 ] && [[ "$err" == *"bytes long"* ]]'
 run "$errwhy" "$(head -c 3000 /dev/urandom | tr -d '\0')"
