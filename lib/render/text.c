@@ -171,10 +171,20 @@ static void sources(struct ew_buf *b, const struct ew_entry *e, const struct ew_
 static void on_this_machine(struct ew_buf *b, const struct ew_diagnosis *diag,
 			    const struct ew_text_style *st)
 {
+	struct ew_buf port;
+
 	if (!diag || !diag->port)
 		return;
 	heading(b, "On this machine", st);
-	ew_render_port_text(b, diag->port, st);
+	/* The report is errwhy port's own text, set in by one step like every section's body. */
+	ew_buf_init(&port);
+	ew_render_port_text(&port, diag->port, &(struct ew_text_style){
+		.width = st->width - INDENT, .color = st->color});
+	if (port.failed)
+		b->failed = true;
+	else if (port.len)
+		ew_indent_block(b, port.data, INDENT, NULL);
+	ew_buf_free(&port);
 }
 
 int ew_render_text(struct ew_buf *b, const struct ew_match *m, const struct ew_text_style *style,
