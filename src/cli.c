@@ -108,6 +108,14 @@ const char *ew_cli_quote(const char *arg)
 	return out;
 }
 
+int ew_cli_usage_error(const char *command, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", command);
+	fprintf(stderr, fmt, ew_cli_quote(arg));
+	fprintf(stderr, "\nTry '%s --help'.\n", command);
+	return EW_EXIT_USAGE;
+}
+
 int ew_cli_fail(int code, const char *fmt, ...)
 {
 	va_list ap;

@@ -55,10 +55,7 @@ struct options {
 
 static int usage_error(const char *fmt, const char *arg)
 {
-	fputs("errwhy: ", stderr);
-	fprintf(stderr, fmt, ew_cli_quote(arg));
-	fputs("\nTry 'errwhy --help'.\n", stderr);
-	return EW_EXIT_USAGE;
+	return ew_cli_usage_error("errwhy", fmt, arg);
 }
 
 /* "-98" and "-EADDRINUSE" are queries in the kernel's style, not options. */

@@ -72,10 +72,7 @@ enum {
 
 static int usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "errwhy port: ");
-	fprintf(stderr, fmt, ew_cli_quote(arg));
-	fputs("\nTry 'errwhy port --help'.\n", stderr);
-	return EW_EXIT_USAGE;
+	return ew_cli_usage_error("errwhy port", fmt, arg);
 }
 
 /* "TERM", "SIGTERM", "term" or a number. */
