@@ -158,6 +158,20 @@ void ew_buf_putc(struct ew_buf *b, char c);
 void ew_buf_printf(struct ew_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ew_buf_vprintf(struct ew_buf *b, const char *fmt, va_list ap);
 
+/* ---- escaping outside data ------------------------------------------------------------- */
+
+/* Appends s[0..n), data that came from outside errwhy (a process name, a command-line
+ * argument, a cgroup path, a user name, a query), so that nothing in it can act on a terminal:
+ * C0 and C1 controls (raw or UTF-8 encoded) and DEL, bytes that are not well-formed UTF-8
+ * (overlong forms, surrogates, code points above U+10FFFF, cut sequences), bidirectional
+ * controls (U+202E...) and line separators become visible escapes: \n, \t, \r, \xNN for a
+ * byte, \uNNNN for a code point. Printable UTF-8 is kept as it is. At most max_chars
+ * characters are appended (an escape counts as one; SIZE_MAX: no limit). Returns the bytes of
+ * s consumed, so a caller can tell whether it was cut. b and s may be NULL (nothing happens). */
+size_t ew_buf_append_escaped(struct ew_buf *b, const char *s, size_t n, size_t max_chars);
+/* The same for a NUL-terminated s, whole. */
+void ew_buf_put_escaped(struct ew_buf *b, const char *s);
+
 /* ---- rendering -------------------------------------------------------------------------- */
 
 struct ew_text_style {
@@ -186,6 +200,11 @@ int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pr
 
 /* ---- port diagnosis (lib/diagnose/) ----------------------------------------------------- */
 /* PORT-API-BEGIN: declarations of lib/diagnose/ go here */
+/* Pointers: every pointer parameter must be valid unless its comment says it may be NULL; a
+ * function given NULL where that is not allowed returns -EINVAL (or does nothing) rather than
+ * crash. Reports and their strings belong to the report until ew_port_report_free(). All text
+ * in a holder (comm, argv, user, unit, container id, proxy address) comes from other processes:
+ * it is raw bytes, printed only through ew_buf_put_escaped() and the renderers below. */
 
 /* Which protocols a port question covers: a bit mask. */
 #define EW_PORT_TCP (1u << 0)
@@ -193,11 +212,23 @@ int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pr
 
 /* How ew_port_report_build() looks for holders. */
 #define EW_PORT_ALL_HOLDERS (1u << 4) /* read every process, not only until each socket has one */
+#define EW_PORT_NO_HOLDERS (1u << 5)  /* sockets and verdict only: no /proc scan (for polling) */
 
+/* In order of how much stands in a server's way; the report's verdict is the worst of its
+ * protocols'. */
 enum ew_port_verdict {
 	EW_PORT_FREE,      /* no socket is bound to the port */
 	EW_PORT_TIME_WAIT, /* only sockets the kernel keeps after a close: TIME_WAIT, orphans */
-	EW_PORT_IN_USE     /* a process holds a socket on it (listening, bound or connected) */
+	EW_PORT_CONNECTED, /* processes hold connections on it (ESTABLISHED, CLOSE_WAIT, ...), but
+			    * nothing listens or is bound alone: a SO_REUSEADDR server may bind */
+	EW_PORT_IN_USE     /* a TCP listener or bound socket, or a UDP socket */
+};
+
+/* How much of the system's processes errwhy could see. */
+enum ew_port_proc_view {
+	EW_PROC_FULL,    /* /proc lists every process of this PID namespace */
+	EW_PROC_HIDEPID, /* /proc is mounted with hidepid: other users' processes are hidden */
+	EW_PROC_MISSING  /* /proc is not mounted (or not readable): no holder can be named */
 };
 
 /* One process that has a socket of the port among its open files. */
@@ -235,45 +266,77 @@ struct ew_port_socket {
 	int timer_s;          /* seconds until TIME_WAIT (or an orphan) expires; -1 none */
 	struct ew_port_holder **holders; /* point into the report's procs */
 	size_t n_holders;
+	uint64_t cgroup_id;   /* the cgroup (v2) of the socket's creator, from sock_diag; 0 unknown */
 };
 
 struct ew_port_report {
 	uint16_t port;
-	unsigned protos;                 /* EW_PORT_TCP | EW_PORT_UDP */
+	unsigned protos;                 /* EW_PORT_TCP | EW_PORT_UDP: what was asked */
 	struct ew_port_socket *sockets;  /* listening and bound first */
 	size_t n_sockets;
 	struct ew_port_holder **procs;   /* every holder once, by pid */
 	size_t n_procs;
-	enum ew_port_verdict verdict;
+	enum ew_port_verdict verdict;    /* the worst of tcp and udp (of those asked) */
+	enum ew_port_verdict tcp, udp;   /* each protocol's own */
 	bool complete;       /* every readable process was read (EW_PORT_ALL_HOLDERS) */
+	bool holders_looked; /* holders were looked for (not EW_PORT_NO_HOLDERS) */
 	bool hidden_holders; /* a socket has no visible holder and some processes were unreadable */
 	unsigned unreadable; /* processes whose open files we may not read */
-	int bindable_reuse;  /* for TIME_WAIT: a trial bind with SO_REUSEADDR; 1, 0, -1 not tried */
+	enum ew_port_proc_view proc_view;
+	/* Trial binds on the wildcard address, made when the verdict is TIME_WAIT or CONNECTED:
+	 * 1 the bind succeeded, 0 EADDRINUSE, -1 not tried or not possible (then trial_error). */
+	int bindable_reuse;  /* as a server that sets SO_REUSEADDR */
+	int bindable_strict; /* as one that does not */
+	int trial_error;     /* why a trial bind could not be made: -EACCES, ...; 0 */
+	/* Binding ports below net.ipv4.ip_unprivileged_port_start needs root or
+	 * CAP_NET_BIND_SERVICE: needs_privilege says this caller lacks it for this port. */
+	int unprivileged_port_start; /* -1 unknown */
+	bool needs_privilege;
+	uint32_t caller_uid; /* the effective uid the report was made as */
 };
 
 /* Everything bound to port in this network namespace, its holders and a verdict.
- * flags: EW_PORT_TCP and/or EW_PORT_UDP (neither means both), EW_PORT_ALL_HOLDERS.
- * Returns 0, or a negative errno: -ELIBACC when libmnl.so.0 cannot be loaded. */
+ * flags: EW_PORT_TCP and/or EW_PORT_UDP (neither means both), EW_PORT_ALL_HOLDERS or
+ * EW_PORT_NO_HOLDERS. *out gets a report to free with ew_port_report_free(). Returns 0, or a
+ * negative errno: -EINVAL (out NULL or port 0), -ELIBACC when libmnl.so.0 cannot be loaded. */
 int ew_port_report_build(struct ew_port_report **out, uint16_t port, unsigned flags);
-void ew_port_report_free(struct ew_port_report *r);
+void ew_port_report_free(struct ew_port_report *r); /* r may be NULL */
 
-/* Parses a port number 1..65535 ("3000"); -EINVAL or -ERANGE otherwise. */
+/* Whether a server could bind the report's port now, on the wildcard address of both
+ * families, for every protocol asked: 1 yes, 0 no, -1 unknown (a trial bind could not be
+ * made: r->trial_error says why). strict: as a server that does not set SO_REUSEADDR. The one
+ * answer behind errwhy port's exit status and --wait. */
+int ew_port_can_bind(const struct ew_port_report *r, bool strict);
+
+/* Parses a port number 1..65535 ("3000", decimal digits only) into *port; -EINVAL or -ERANGE
+ * otherwise (and for a NULL text or port). */
 int ew_port_parse(const char *text, uint16_t *port);
-const char *ew_port_verdict_key(enum ew_port_verdict v); /* "in_use" */
-const char *ew_port_state_name(int state);               /* "LISTEN", "TIME_WAIT" */
-/* Why a call failed, for errors the errno text says badly (-ELIBACC), else strerror. */
+const char *ew_port_verdict_key(enum ew_port_verdict v); /* "in_use"; "unknown" out of range */
+const char *ew_port_state_name(int state);               /* "LISTEN", "TIME_WAIT"; "UNKNOWN" */
+const char *ew_port_proc_view_key(enum ew_port_proc_view v); /* "full", "hidepid", "missing" */
+/* Why a call failed (err negative or positive), for errors the errno text says badly
+ * (-ELIBACC); else strerror's text. Never NULL, whatever err is (INT_MIN included). */
 const char *ew_port_strerror(int err);
 
-/* Whether a server could bind port on the wildcard address of both families now: 1 yes, 0 no,
- * or a negative errno (-EACCES below ip_unprivileged_port_start). reuse: as one that sets
- * SO_REUSEADDR (which TCP TIME_WAIT sockets of a server that set it too do not block). */
+/* Whether a server could bind port (1..65535) on the wildcard address of both families now: 1
+ * yes, 0 no, or a negative errno (-EACCES below ip_unprivileged_port_start, -EINVAL for port
+ * 0). reuse: as one that sets SO_REUSEADDR (which TCP TIME_WAIT sockets of a server that set it
+ * too do not block). */
 int ew_port_bindable(uint16_t port, unsigned protos, bool reuse);
 /* A port in lo..hi that both IPv4 and IPv6 can bind now (strictly: no TIME_WAIT either), the
- * lowest first; lo == 0 asks the kernel for an ephemeral one. -EADDRNOTAVAIL if none is. */
+ * lowest first, in *out; lo == 0 asks the kernel for an ephemeral one. -EADDRNOTAVAIL if none
+ * is; -EINVAL when out is NULL or hi < lo. */
 int ew_port_find_free(uint16_t lo, uint16_t hi, unsigned protos, uint16_t *out);
 
+/* What /proc says of one process (a holder's parent, say) in the shape of a holder: 0,
+ * -ESRCH when it is gone, -EINVAL for NULL, or another negative errno. Clear it with
+ * ew_port_holder_clear(), which is safe on a cleared or zeroed holder. */
+int ew_port_holder_read(int pid, struct ew_port_holder *h);
+void ew_port_holder_clear(struct ew_port_holder *h);
+
 /* Whether errwhy may signal pid: 0, or -EPERM with *why set ("PID 1", "errwhy itself",
- * "an ancestor of errwhy"). */
+ * "an ancestor of errwhy", "not a single process" for pid <= 0, which kill(2) would take as
+ * a process group or every process). why may be NULL; *why is a static string. */
 int ew_port_may_signal(int pid, const char **why);
 
 struct ew_port_stop_result {
@@ -290,23 +353,34 @@ struct ew_port_stop_result {
  * pidfd, re-checks that the process still holds one of r's sockets, signals through the pidfd,
  * waits up to timeout_ms, then sends SIGKILL to the survivors and waits a little more.
  * out has room for r->n_procs results. Returns 0, -EPERM (nobody signalled) if any holder
- * may not be signalled, or another negative errno. */
-int ew_port_stop(const struct ew_port_report *r, int sig, unsigned timeout_ms,
+ * may not be signalled, -EINVAL for a NULL r or out or a signal outside 1..SIGRTMAX, or
+ * another negative errno. */
+int ew_port_stop(const struct ew_port_report *r, int sig, uint64_t timeout_ms,
 		 struct ew_port_stop_result *out);
 
 /* Render a report: the text (the "On this machine" section of a lookup uses the same), and
- * JSON in the shape documented in errwhy(1). Both return 0 or -ENOMEM. */
+ * JSON in the shape documented in errwhy(1). All return 0, -ENOMEM, or -EINVAL for NULL. */
 int ew_render_port_text(struct ew_buf *b, const struct ew_port_report *r,
 			const struct ew_text_style *st);
-/* The one-line verdict alone: "in use: node (pid 4121, ...) listens on :::3000". */
+/* The verdict alone, on one line: "in use: node (pid 4121, ...) listens on [::]:3000". */
 int ew_render_port_verdict(struct ew_buf *b, const struct ew_port_report *r);
+/* lead (may be NULL) and the verdict as a paragraph wrapped to st->width. */
+int ew_render_port_verdict_wrapped(struct ew_buf *b, const char *lead,
+				   const struct ew_port_report *r, const struct ew_text_style *st);
 int ew_render_port_json(struct ew_buf *b, const struct ew_port_report *r, bool pretty);
-/* What ew_port_stop() did, one line per process. sig is the first signal sent. */
+/* What ew_port_stop() did, one line per process. sig is the first signal sent. res may be
+ * NULL when n is 0. */
 int ew_render_port_stop_text(struct ew_buf *b, const struct ew_port_stop_result *res,
 			     size_t n, int sig);
-/* {"port":..,"stopped":[...],"after":{report}}: the outcome of --kill --json. */
+/* {"port":..,"stopped":[...],"after":{report}}: the outcome of --kill --json. after may be
+ * NULL. */
 int ew_render_port_stop_json(struct ew_buf *b, const struct ew_port_stop_result *res,
 			     size_t n, int sig, const struct ew_port_report *after, bool pretty);
+/* The name of a signal number, "SIGTERM", "SIGRTMIN+3"; NULL for one that is not valid
+ * here. And the reverse: "TERM", "SIGTERM", "term", "RTMIN+3" or "15" -> 15; -1 if none
+ * (glibc's internal 32 and 33 are not valid). */
+const char *ew_signal_name(int sig);
+int ew_signal_parse(const char *text);
 /* PORT-API-END */
 
 #ifdef __cplusplus

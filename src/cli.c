@@ -72,47 +72,43 @@ int ew_cli_write(const struct ew_buf *b)
 	return EW_EXIT_OK;
 }
 
-/* The length of the UTF-8 character at s if it is well formed and printable, else 0. */
-static size_t printable_utf8(const unsigned char *s)
-{
-	size_t n = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
-
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	/* U+0080..U+009F are the C1 controls: 0x9B alone is CSI on some terminals. */
-	if (n == 2 && s[0] == 0xC2 && s[1] < 0xA0)
-		return 0;
-	return n;
-}
-
 const char *ew_cli_quote(const char *arg)
 {
-	static char out[80 * 4 + 8];
-	const unsigned char *s = (const unsigned char *)arg;
-	size_t o = 0, chars = 0;
+	/* A few at a time, so that one message can quote two arguments. Each holds 80
+	 * characters of at most 6 bytes ("\u202e") and the "...". */
+	static char ring[4][80 * 6 + 4];
+	static unsigned next;
+	char *out = ring[next++ % 4];
+	struct ew_buf b;
+	size_t n, used;
 
-	while (*s && chars < 80) {
-		size_t n = *s >= 0x80 ? printable_utf8(s) : (*s >= 0x20 && *s != 0x7f);
-		if (n == 0) {
-			o += (size_t)snprintf(out + o, sizeof(out) - o, "\\x%02x", *s);
-			s++;
-		} else {
-			memcpy(out + o, s, n);
-			o += n;
-			s += n;
-		}
-		chars++;
-	}
-	snprintf(out + o, sizeof(out) - o, "%s", *s ? "..." : "");
+	if (!arg)
+		arg = "";
+	n = strlen(arg);
+	ew_buf_init(&b);
+	used = ew_buf_append_escaped(&b, arg, n, 80);
+	if (used < n)
+		ew_buf_puts(&b, "...");
+	snprintf(out, sizeof(ring[0]), "%s", b.failed || !b.data ? "" : b.data);
+	ew_buf_free(&b);
 	return out;
 }
 
-int ew_cli_usage_error(const char *command, const char *fmt, const char *arg)
+int ew_cli_vusage_error(const char *command, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: ", command);
-	fprintf(stderr, fmt, ew_cli_quote(arg));
+	vfprintf(stderr, fmt, ap);
 	fprintf(stderr, "\nTry '%s --help'.\n", command);
+	return EW_EXIT_USAGE;
+}
+
+int ew_cli_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ew_cli_vusage_error(command, fmt, ap);
+	va_end(ap);
 	return EW_EXIT_USAGE;
 }
 

@@ -3,6 +3,7 @@
 #ifndef ERRWHY_CLI_H
 #define ERRWHY_CLI_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 
 #include "errwhy.h"
@@ -25,13 +26,17 @@ bool ew_cli_use_color(enum ew_color_mode mode);
 unsigned ew_cli_width(void);
 /* Writes the whole buffer to stdout; 0, or an exit code if it could not. */
 int ew_cli_write(const struct ew_buf *b);
-/* arg made safe to print: control characters, C1 controls and bytes that are not UTF-8 become
- * \xNN, and it is cut after 80 characters with "...". A pasted escape sequence must not reach
- * the terminal as one. The result lives until the next call. */
+/* arg made safe to print (ew_buf_append_escaped): controls, C1 controls, bidi controls and
+ * bytes that are not UTF-8 become escapes, and it is cut after 80 characters with "...". A
+ * pasted escape sequence must not reach the terminal as one. The result lives until the
+ * fourth call after this one, so one message may quote up to four arguments. */
 const char *ew_cli_quote(const char *arg);
-/* A wrong command line: "COMMAND: " and the message, with arg quoted into fmt's %s, then
- * "Try 'COMMAND --help'." on stderr. Returns EW_EXIT_USAGE. */
-int ew_cli_usage_error(const char *command, const char *fmt, const char *arg);
+/* A wrong command line: "COMMAND: " and the message, then "Try 'COMMAND --help'." on stderr.
+ * Every argument from the command line goes in through ew_cli_quote(). Returns EW_EXIT_USAGE. */
+int ew_cli_usage_error(const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int ew_cli_vusage_error(const char *command, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Prints "errwhy: " and the message to stderr, and returns code, for `return ew_cli_fail(...)`. */
 int ew_cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

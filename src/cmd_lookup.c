@@ -55,7 +55,7 @@ struct options {
 
 static int usage_error(const char *fmt, const char *arg)
 {
-	return ew_cli_usage_error("errwhy", fmt, arg);
+	return ew_cli_usage_error("errwhy", fmt, ew_cli_quote(arg));
 }
 
 /* "-98" and "-EADDRINUSE" are queries in the kernel's style, not options. */

@@ -45,6 +45,9 @@ static int wildcard_socket(int type, uint16_t port, bool reuse)
 
 int ew_port_bindable(uint16_t port, unsigned protos, bool reuse)
 {
+	/* Port 0 would ask the kernel for any port: always "bindable", and no answer. */
+	if (port == 0)
+		return -EINVAL;
 	if (!protos)
 		protos = EW_PORT_TCP | EW_PORT_UDP;
 	for (int i = 0; i < 2; i++) {
@@ -93,6 +96,8 @@ int ew_port_find_free(uint16_t lo, uint16_t hi, unsigned protos, uint16_t *out)
 {
 	int last = 0;
 
+	if (!out)
+		return -EINVAL;
 	if (!protos)
 		protos = EW_PORT_TCP | EW_PORT_UDP;
 	if (lo == 0)

@@ -296,6 +296,10 @@ static int read_cmdline(int pid, struct ew_port_holder *h)
 
 	if (r < 0)
 		return r;
+	/* A process that rewrites its title (nginx, postgres, sshd) leaves the rest of its old
+	 * argument space as NULs: empty arguments at the end, which ps drops too. */
+	while (len > 1 && text[len - 1] == '\0' && text[len - 2] == '\0')
+		len--;
 	for (size_t i = 0; i < len; i++)
 		if (text[i] == '\0')
 			n++;
@@ -392,4 +396,21 @@ void ew_proc_clear(struct ew_port_holder *h)
 	free(h->proxy_to);
 	free(h->terminal);
 	memset(h, 0, sizeof(*h));
+}
+
+int ew_port_holder_read(int pid, struct ew_port_holder *h)
+{
+	if (!h)
+		return -EINVAL;
+	if (pid <= 0) {
+		memset(h, 0, sizeof(*h));
+		return -ESRCH;
+	}
+	return ew_proc_read(pid, h);
+}
+
+void ew_port_holder_clear(struct ew_port_holder *h)
+{
+	if (h)
+		ew_proc_clear(h);
 }

@@ -27,7 +27,9 @@ int ew_port_may_signal(int pid, const char **why)
 {
 	const char *reason = NULL;
 
-	if (pid == 1)
+	if (pid <= 0)
+		reason = "not a single process"; /* kill(2): a process group, or every process */
+	else if (pid == 1)
 		reason = "PID 1";
 	else if (pid == getpid())
 		reason = "errwhy itself";
@@ -51,9 +53,11 @@ static long long now_ms(void)
 
 /* Waits until every open pidfd reports its process gone, or timeout_ms passes. */
 static void wait_exits(const int *pidfds, struct ew_port_stop_result *out, size_t n,
-		       unsigned timeout_ms)
+		       uint64_t timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
+	/* Ten million seconds is as far as --timeout goes; cap to keep the sum in range. */
+	long long deadline = now_ms() + (long long)(timeout_ms < (1ull << 50) ? timeout_ms
+									 : (1ull << 50));
 	struct pollfd *pfd = calloc(n ? n : 1, sizeof(*pfd));
 
 	for (;;) {
@@ -95,14 +99,18 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int ew_port_stop(const struct ew_port_report *r, int sig, unsigned timeout_ms,
+int ew_port_stop(const struct ew_port_report *r, int sig, uint64_t timeout_ms,
 		 struct ew_port_stop_result *out)
 {
-	uint64_t *inodes = calloc(r->n_sockets ? r->n_sockets : 1, sizeof(*inodes));
-	int *pidfds = calloc(r->n_procs ? r->n_procs : 1, sizeof(*pidfds));
+	uint64_t *inodes;
+	int *pidfds;
 	size_t n_inodes = 0;
 	int ret = 0;
 
+	if (!r || !out || !ew_signal_name(sig))
+		return -EINVAL;
+	inodes = calloc(r->n_sockets ? r->n_sockets : 1, sizeof(*inodes));
+	pidfds = calloc(r->n_procs ? r->n_procs : 1, sizeof(*pidfds));
 	if (!inodes || !pidfds) {
 		free(inodes);
 		free(pidfds);

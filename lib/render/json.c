@@ -2,6 +2,7 @@
  * renamed (the core issue fixes its first version). Absent sections are null or []. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -124,8 +125,28 @@ int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pr
 	return ew_json_dump(b, a, pretty);
 }
 
-/* jansson returns NULL only when out of memory, and the builders then return NULL too, which
- * json_object_set_new() tolerates: one check here covers them all. */
+/* Appends JSON text with every code point that could act on a terminal \u-escaped: jansson
+ * escapes C0 controls itself but passes DEL, C1 controls and bidi controls through raw. They
+ * can only stand inside strings (the structure is ASCII), where \uNNNN means the same. */
+static void put_json_safe(struct ew_buf *b, const char *text)
+{
+	const char *run = text, *p = text, *end = text + strlen(text);
+
+	while (p < end) {
+		uint32_t cp;
+		size_t k = ew_utf8_char(p, (size_t)(end - p), &cp);
+		if (k && cp >= 0x7F && ew_codepoint_unsafe(cp)) {
+			ew_buf_append(b, run, (size_t)(p - run));
+			ew_buf_printf(b, "\\u%04x", (unsigned)cp);
+			run = p + k;
+		}
+		p += k ? k : 1;
+	}
+	ew_buf_append(b, run, (size_t)(p - run));
+}
+
+/* jansson returns NULL only when out of memory; the builders pass that NULL up, so one check
+ * here covers them all. */
 int ew_json_dump(struct ew_buf *b, json_t *o, bool pretty)
 {
 	char *text;
@@ -136,7 +157,7 @@ int ew_json_dump(struct ew_buf *b, json_t *o, bool pretty)
 	json_decref(o);
 	if (!text)
 		return -ENOMEM;
-	ew_buf_puts(b, text);
+	put_json_safe(b, text);
 	ew_buf_putc(b, '\n');
 	free(text);
 	return b->failed ? -ENOMEM : 0;

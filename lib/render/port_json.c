@@ -1,9 +1,10 @@
 /* port_json.c: a port report as JSON, in the shape errwhy(1) documents:
- * {"port":3000,"sockets":[{...,"holders":[...]}],"verdict":"in_use","hidden_holders":false}. */
+ * {"port":3000,"sockets":[{...,"holders":[...]}],"verdict":"in_use","hidden_holders":false}.
+ * Text from other processes is kept whole: a string that is not UTF-8 is given with U+FFFD in
+ * place of each bad byte, and its exact bytes in hex beside it (NAME_bytes). */
 #include <errno.h>
 #include <jansson.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +13,87 @@
 #include "json.h"
 #include "render.h"
 
-/* A string or null. */
-static json_t *str_or_null(const char *s)
+/* Adds v under key; false (and v dropped) when either is missing: out of memory. Every
+ * builder below keeps a running ok, so that no field is ever silently left out. */
+static bool set(json_t *o, const char *key, json_t *v)
 {
-	return s ? json_string(s) : json_null();
+	if (!o || !v) {
+		json_decref(v);
+		return false;
+	}
+	return json_object_set_new(o, key, v) == 0; /* which takes v even when it fails */
+}
+
+static bool append(json_t *a, json_t *v)
+{
+	if (!a || !v) {
+		json_decref(v);
+		return false;
+	}
+	return json_array_append_new(a, v) == 0;
+}
+
+static json_t *ok_or_drop(json_t *o, bool ok)
+{
+	if (ok)
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
+/* s as a JSON string, U+FFFD in place of every byte that is not part of well-formed UTF-8. */
+static json_t *text_lossy(const char *s, size_t n)
+{
+	struct ew_buf b;
+	json_t *v;
+
+	if (ew_utf8_valid(s, n))
+		return json_stringn(s, n);
+	ew_buf_init(&b);
+	for (size_t i = 0, k; i < n; i += k) {
+		uint32_t cp;
+		k = ew_utf8_char(s + i, n - i, &cp);
+		if (k == 0) {
+			ew_buf_puts(&b, "\xEF\xBF\xBD");
+			k = 1;
+		} else {
+			ew_buf_append(&b, s + i, k);
+		}
+	}
+	v = b.failed ? NULL : json_stringn(b.data ? b.data : "", b.len);
+	ew_buf_free(&b);
+	return v;
+}
+
+static json_t *hex(const char *s)
+{
+	size_t n = strlen(s);
+	char *text = malloc(n * 2 + 1);
+	json_t *v;
+
+	if (!text)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		snprintf(text + 2 * i, 3, "%02x", (unsigned char)s[i]);
+	text[2 * n] = '\0';
+	v = json_string(text);
+	free(text);
+	return v;
+}
+
+/* key: the text (or null), and key_bytes beside it when the text is not UTF-8. */
+static bool set_text(json_t *o, const char *key, const char *s)
+{
+	char bytes_key[64];
+
+	if (!s)
+		return set(o, key, json_null());
+	if (!set(o, key, text_lossy(s, strlen(s))))
+		return false;
+	if (ew_utf8_valid(s, strlen(s)))
+		return true;
+	snprintf(bytes_key, sizeof(bytes_key), "%s_bytes", key);
+	return set(o, bytes_key, hex(s));
 }
 
 /* "2026-11-23T10:00:00Z" */
@@ -30,106 +108,166 @@ static json_t *utc_time(int64_t t)
 	return json_string(text);
 }
 
+/* "cmdline": every argument, in place; "cmdline_bytes" too when one is not UTF-8. */
+static bool set_cmdline(json_t *o, const struct ew_port_holder *h)
+{
+	json_t *argv = json_array(), *bytes = NULL;
+	bool ok = argv != NULL, raw = false;
+
+	for (size_t i = 0; i < h->argc; i++) {
+		ok = ok && append(argv, text_lossy(h->argv[i], strlen(h->argv[i])));
+		raw |= !ew_utf8_valid(h->argv[i], strlen(h->argv[i]));
+	}
+	ok = set(o, "cmdline", argv) && ok;
+	if (!raw || !ok)
+		return ok;
+	bytes = json_array();
+	for (size_t i = 0; i < h->argc; i++)
+		ok = ok && append(bytes, hex(h->argv[i]));
+	return set(o, "cmdline_bytes", bytes) && ok;
+}
+
 static json_t *holder_json(const struct ew_port_holder *h)
 {
-	json_t *o = json_object(), *argv = json_array(), *container = json_null();
+	json_t *o = json_object(), *container = json_null();
+	bool ok = o != NULL;
 
-	for (size_t i = 0; i < h->argc; i++)
-		json_array_append_new(argv, json_string(h->argv[i]));
-	if (h->container_runtime)
-		container = json_pack("{s:s, s:o, s:o}", "runtime", h->container_runtime, "id",
-				      str_or_null(h->container_id), "address",
-				      str_or_null(h->proxy_to));
-	json_object_set_new(o, "pid", json_integer(h->pid));
-	json_object_set_new(o, "comm", h->comm[0] ? json_string(h->comm) : json_null());
-	json_object_set_new(o, "cmdline", argv);
-	json_object_set_new(o, "user", str_or_null(h->user));
-	json_object_set_new(o, "uid", h->comm[0] ? json_integer(h->uid) : json_null());
-	json_object_set_new(o, "started", utc_time(h->started));
-	json_object_set_new(o, "unit", str_or_null(h->unit));
-	json_object_set_new(o, "user_unit", json_boolean(h->user_unit));
-	json_object_set_new(o, "container", container ? container : json_null());
-	json_object_set_new(o, "terminal", str_or_null(h->terminal));
-	json_object_set_new(o, "session", json_integer(h->session));
-	json_object_set_new(o, "ppid", json_integer(h->ppid));
-	return o;
+	if (h->container_runtime) {
+		container = json_object();
+		ok = ok && set_text(container, "runtime", h->container_runtime) &&
+		     set_text(container, "id", h->container_id) &&
+		     set_text(container, "address", h->proxy_to);
+	}
+	ok = ok && set(o, "pid", json_integer(h->pid)) &&
+	     set_text(o, "comm", h->comm[0] ? h->comm : NULL) && set_cmdline(o, h) &&
+	     set_text(o, "user", h->user) &&
+	     set(o, "uid", h->comm[0] ? json_integer(h->uid) : json_null()) &&
+	     set(o, "started", utc_time(h->started)) && set_text(o, "unit", h->unit) &&
+	     set(o, "user_unit", json_boolean(h->user_unit));
+	ok = set(o, "container", container) && ok; /* always: it takes container */
+	ok = ok && set_text(o, "terminal", h->terminal) &&
+	     set(o, "session", json_integer(h->session)) && set(o, "ppid", json_integer(h->ppid));
+	return ok_or_drop(o, ok);
+}
+
+static const char *state_text(const struct ew_port_socket *s)
+{
+	/* ss's words for UDP, whose kernel states (CLOSE, ESTABLISHED) read wrong. */
+	if (s->proto == IPPROTO_UDP)
+		return s->remote[0] ? "CONNECTED" : "UNCONN";
+	if (s->state == 7 || s->state == 13) /* bound, neither listening nor connected */
+		return "BOUND";
+	return ew_port_state_name(s->state);
 }
 
 static json_t *socket_json(const struct ew_port_socket *s)
 {
 	json_t *o = json_object(), *holders = json_array();
+	bool ok = o && holders;
 
 	for (size_t i = 0; i < s->n_holders; i++)
-		json_array_append_new(holders, holder_json(s->holders[i]));
-	json_object_set_new(o, "proto", json_string(s->proto == IPPROTO_UDP ? "udp" : "tcp"));
-	json_object_set_new(o, "family", json_string(s->family == AF_INET6 ? "inet6" : "inet"));
-	json_object_set_new(o, "local", json_string(s->local));
-	json_object_set_new(o, "port", json_integer(s->port));
-	json_object_set_new(o, "remote", s->remote[0] ? json_string(s->remote) : json_null());
-	json_object_set_new(o, "remote_port", s->remote[0] ? json_integer(s->remote_port)
-							   : json_null());
-	/* ss's words for UDP, whose kernel states (CLOSE, ESTABLISHED) read wrong. */
-	if (s->proto == IPPROTO_UDP)
-		json_object_set_new(o, "state", json_string(s->remote[0] ? "CONNECTED" : "UNCONN"));
-	else if (s->state == 7 || s->state == 13) /* bound, neither listening nor connected */
-		json_object_set_new(o, "state", json_string("BOUND"));
-	else
-		json_object_set_new(o, "state", json_string(ew_port_state_name(s->state)));
-	json_object_set_new(o, "v6only", s->v6only < 0 ? json_null() : json_boolean(s->v6only));
-	json_object_set_new(o, "inode", json_integer((json_int_t)s->inode));
-	json_object_set_new(o, "uid", json_integer(s->uid));
-	json_object_set_new(o, "timer_s", s->timer_s < 0 ? json_null() : json_integer(s->timer_s));
-	json_object_set_new(o, "holders", holders);
-	return o;
+		ok = ok && append(holders, holder_json(s->holders[i]));
+	ok = ok && set(o, "proto", json_string(s->proto == IPPROTO_UDP ? "udp" : "tcp")) &&
+	     set(o, "family", json_string(s->family == AF_INET6 ? "inet6" : "inet")) &&
+	     set(o, "local", json_string(s->local)) && set(o, "port", json_integer(s->port)) &&
+	     set(o, "remote", s->remote[0] ? json_string(s->remote) : json_null()) &&
+	     set(o, "remote_port", s->remote[0] ? json_integer(s->remote_port) : json_null()) &&
+	     set(o, "state", json_string(state_text(s))) &&
+	     set(o, "v6only", s->v6only < 0 ? json_null() : json_boolean(s->v6only)) &&
+	     set(o, "inode", json_integer((json_int_t)s->inode)) &&
+	     set(o, "uid", json_integer(s->uid)) &&
+	     set(o, "timer_s", s->timer_s < 0 ? json_null() : json_integer(s->timer_s));
+	ok = set(o, "holders", holders) && ok;
+	return ok_or_drop(o, ok);
+}
+
+static json_t *tri(int v)
+{
+	return v < 0 ? json_null() : json_boolean(v);
+}
+
+/* The trial binds: {"reuseaddr": true, "strict": false, "unknown_reason": null}. */
+static json_t *bindable_json(const struct ew_port_report *r)
+{
+	json_t *o = json_object();
+	bool unknown = r->trial_error != 0;
+	bool ok = set(o, "reuseaddr", tri(r->bindable_reuse)) &&
+		  set(o, "strict", tri(r->bindable_strict)) &&
+		  set(o, "unknown_reason", unknown ? json_string(ew_port_strerror(r->trial_error))
+						   : json_null());
+	return ok_or_drop(o, ok);
 }
 
 json_t *ew_port_report_json(const struct ew_port_report *r)
 {
-	json_t *o = json_object(), *sockets = json_array();
+	json_t *o = json_object(), *sockets = json_array(), *protocols = json_object();
 	struct ew_buf summary;
+	bool ok = o && sockets && protocols;
 
 	for (size_t i = 0; i < r->n_sockets; i++)
-		json_array_append_new(sockets, socket_json(&r->sockets[i]));
+		ok = ok && append(sockets, socket_json(&r->sockets[i]));
+	if (r->protos & EW_PORT_TCP)
+		ok = ok && set(protocols, "tcp", json_string(ew_port_verdict_key(r->tcp)));
+	if (r->protos & EW_PORT_UDP)
+		ok = ok && set(protocols, "udp", json_string(ew_port_verdict_key(r->udp)));
 	ew_buf_init(&summary);
 	ew_render_port_verdict(&summary, r);
-	json_object_set_new(o, "port", json_integer(r->port));
-	json_object_set_new(o, "sockets", sockets);
-	json_object_set_new(o, "verdict", json_string(ew_port_verdict_key(r->verdict)));
-	json_object_set_new(o, "summary", summary.failed ? json_null() : json_string(summary.data));
-	json_object_set_new(o, "hidden_holders", json_boolean(r->hidden_holders));
-	json_object_set_new(o, "all_holders", json_boolean(r->complete));
-	json_object_set_new(o, "unreadable_processes", json_integer(r->unreadable));
-	json_object_set_new(o, "reuseaddr_bindable",
-			    r->bindable_reuse < 0 ? json_null() : json_boolean(r->bindable_reuse));
+	ok = ok && !summary.failed;
+	/* sockets and protocols go in first and always, since set() takes them either way. */
+	ok = set(o, "port", json_integer(r->port)) && ok;
+	ok = set(o, "sockets", sockets) && ok;
+	ok = set(o, "protocols", protocols) && ok;
+	ok = ok && set(o, "verdict", json_string(ew_port_verdict_key(r->verdict))) &&
+	     set(o, "summary", json_string(summary.data ? summary.data : "")) &&
+	     set(o, "hidden_holders", json_boolean(r->hidden_holders)) &&
+	     set(o, "all_holders", json_boolean(r->complete)) &&
+	     set(o, "proc_view", json_string(ew_port_proc_view_key(r->proc_view))) &&
+	     set(o, "unreadable_processes", json_integer(r->unreadable)) &&
+	     set(o, "reuseaddr_bindable", tri(r->bindable_reuse)) &&
+	     set(o, "bindable", bindable_json(r)) &&
+	     set(o, "unprivileged_port_start", r->unprivileged_port_start < 0
+							? json_null()
+							: json_integer(r->unprivileged_port_start)) &&
+	     set(o, "needs_privilege", json_boolean(r->needs_privilege));
 	ew_buf_free(&summary);
-	return o;
+	return ok_or_drop(o, ok);
 }
 
 int ew_render_port_json(struct ew_buf *b, const struct ew_port_report *r, bool pretty)
 {
+	if (!b || !r)
+		return -EINVAL;
 	return ew_json_dump(b, ew_port_report_json(r), pretty);
+}
+
+static json_t *stop_json(const struct ew_port_stop_result *x, const char *signame)
+{
+	json_t *o = json_object();
+	bool ok = set(o, "pid", json_integer(x->pid)) &&
+		  set_text(o, "comm", x->comm[0] ? x->comm : NULL) &&
+		  set(o, "signal", x->signalled && signame ? json_string(signame) : json_null()) &&
+		  set(o, "sigkill", json_boolean(x->killed)) &&
+		  set(o, "exited", json_boolean(x->exited)) &&
+		  set(o, "refused", json_boolean(x->error == -EPERM && !x->signalled)) &&
+		  set(o, "error", x->error ? json_string(ew_port_strerror(x->error)) : json_null());
+	return ok_or_drop(o, ok);
 }
 
 int ew_render_port_stop_json(struct ew_buf *b, const struct ew_port_stop_result *res,
 			     size_t n, int sig, const struct ew_port_report *after, bool pretty)
 {
-	json_t *o = json_object(), *stopped = json_array();
-	const char *name = sigabbrev_np(sig);
-	char signame[16];
+	json_t *o, *stopped;
+	bool ok;
 
-	snprintf(signame, sizeof(signame), "SIG%s", name ? name : "?");
-	for (size_t i = 0; i < n; i++) {
-		const struct ew_port_stop_result *x = &res[i];
-		json_array_append_new(
-			stopped,
-			json_pack("{s:i, s:s, s:o, s:b, s:b, s:b, s:o}", "pid", x->pid, "comm",
-				  x->comm, "signal", x->signalled ? json_string(signame) : json_null(),
-				  "sigkill", x->killed, "exited", x->exited, "refused",
-				  x->error == -EPERM && !x->signalled, "error",
-				  x->error ? json_string(strerror(-x->error)) : json_null()));
-	}
-	json_object_set_new(o, "port", json_integer(after ? after->port : 0));
-	json_object_set_new(o, "stopped", stopped);
-	json_object_set_new(o, "after", after ? ew_port_report_json(after) : json_null());
-	return ew_json_dump(b, o, pretty);
+	if (!b || (!res && n))
+		return -EINVAL;
+	o = json_object();
+	stopped = json_array();
+	ok = o && stopped;
+	for (size_t i = 0; i < n; i++)
+		ok = ok && append(stopped, stop_json(&res[i], ew_signal_name(sig)));
+	ok = set(o, "port", json_integer(after ? after->port : 0)) && ok;
+	ok = set(o, "stopped", stopped) && ok;
+	ok = ok && set(o, "after", after ? ew_port_report_json(after) : json_null());
+	return ew_json_dump(b, ok_or_drop(o, ok), pretty);
 }

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -40,6 +42,11 @@ static void age(struct ew_buf *b, int64_t started)
 		ew_buf_printf(b, "%lld days ago", d / 86400);
 }
 
+static unsigned proto_bit(const struct ew_port_socket *s)
+{
+	return s->proto == IPPROTO_UDP ? EW_PORT_UDP : EW_PORT_TCP;
+}
+
 static const char *proto_name(const struct ew_port_socket *s)
 {
 	return s->proto == IPPROTO_UDP ? "udp" : "tcp";
@@ -60,7 +67,8 @@ static const char *state_name(const struct ew_port_socket *s)
 /* "node (pid 4121, uid 1000, started 3 min ago)": a holder in one breath. */
 static void holder_brief(struct ew_buf *b, const struct ew_port_holder *h)
 {
-	ew_buf_printf(b, "%s (pid %d", h->comm[0] ? h->comm : "?", h->pid);
+	ew_buf_put_escaped(b, h->comm[0] ? h->comm : "?");
+	ew_buf_printf(b, " (pid %d", h->pid);
 	if (h->comm[0])
 		ew_buf_printf(b, ", uid %u", (unsigned)h->uid);
 	if (h->started >= 0) {
@@ -73,46 +81,53 @@ static void holder_brief(struct ew_buf *b, const struct ew_port_holder *h)
 /* Who answers for a process: its systemd unit, its container, or its terminal. */
 static void responsible(struct ew_buf *b, const struct ew_port_holder *h)
 {
-	if (h->proxy_to)
-		ew_buf_printf(b, "docker-proxy: forwards to the container at %s", h->proxy_to);
-	else if (h->container_runtime)
-		ew_buf_printf(b, "%s container %.12s", h->container_runtime,
-			      h->container_id ? h->container_id : "?");
-	else if (h->unit)
-		ew_buf_printf(b, "%s %s", h->user_unit ? "user unit" : "systemd unit", h->unit);
-	else if (h->terminal)
+	if (h->proxy_to) {
+		ew_buf_puts(b, "docker-proxy: forwards to the container at ");
+		ew_buf_put_escaped(b, h->proxy_to);
+	} else if (h->container_runtime) {
+		ew_buf_put_escaped(b, h->container_runtime);
+		ew_buf_puts(b, " container ");
+		if (h->container_id)
+			ew_buf_append_escaped(b, h->container_id, strlen(h->container_id), 12);
+		else
+			ew_buf_putc(b, '?');
+	} else if (h->unit) {
+		ew_buf_puts(b, h->user_unit ? "user unit " : "systemd unit ");
+		ew_buf_put_escaped(b, h->unit);
+	} else if (h->terminal) {
 		ew_buf_printf(b, "terminal %s, session %d", h->terminal, h->session);
-	else
+	} else {
 		ew_buf_printf(b, "no terminal, session %d", h->session);
+	}
 }
 
-/* The command line on one line: arguments with spaces quoted, control characters escaped,
- * cut with "..." past room columns (a JVM's class path is no help here). */
+/* One argument, escaped, in single quotes when it holds blanks or shell characters (a quote
+ * inside becomes '\''), so that it reads as it would be typed. */
+static void argument(struct ew_buf *b, const char *a)
+{
+	bool quote = !a[0] || strpbrk(a, " \t'\"$") != NULL;
+
+	if (quote)
+		ew_buf_putc(b, '\'');
+	for (const char *q; (q = strchr(a, '\'')) && quote; a = q + 1) {
+		ew_buf_append_escaped(b, a, (size_t)(q - a), SIZE_MAX);
+		ew_buf_puts(b, "'\\''");
+	}
+	ew_buf_put_escaped(b, a);
+	if (quote)
+		ew_buf_putc(b, '\'');
+}
+
+/* The command line on one line, cut with "..." past room columns (a JVM's class path is no
+ * help here). */
 static void command_line(struct ew_buf *b, const struct ew_port_holder *h, size_t room)
 {
 	size_t start = b->len;
 
 	for (size_t i = 0; i < h->argc && b->len - start < room; i++) {
-		const char *a = h->argv[i];
-		bool quote = !a[0] || strpbrk(a, " \t'\"$") != NULL;
-
 		if (i)
 			ew_buf_putc(b, ' ');
-		if (quote)
-			ew_buf_putc(b, '\'');
-		for (; *a; a++) {
-			unsigned char c = (unsigned char)*a;
-			if (c == '\n')
-				ew_buf_puts(b, "\\n");
-			else if (c < 0x20 || c == 0x7f)
-				ew_buf_printf(b, "\\x%02x", c);
-			else if (c == '\'' && quote)
-				ew_buf_puts(b, "'\\''");
-			else
-				ew_buf_putc(b, (char)c);
-		}
-		if (quote)
-			ew_buf_putc(b, '\'');
+		argument(b, h->argv[i]);
 	}
 	if (b->len - start > room && !b->failed) {
 		b->len = start + room - 3;
@@ -132,11 +147,15 @@ static void holder_full(struct ew_buf *b, const struct ew_port_holder *h,
 		size_t room = st->width > 40 + 18 ? st->width - 18 : 40;
 		command_line(b, h, room);
 	} else {
-		ew_buf_printf(b, "[%s]", h->comm[0] ? h->comm : "?");
+		ew_buf_putc(b, '[');
+		ew_buf_put_escaped(b, h->comm[0] ? h->comm : "?");
+		ew_buf_putc(b, ']');
 	}
 	ew_buf_puts(b, "\n                  ");
 	if (h->comm[0]) {
-		ew_buf_printf(b, "user %s (%u)", h->user ? h->user : "?", (unsigned)h->uid);
+		ew_buf_puts(b, "user ");
+		ew_buf_put_escaped(b, h->user ? h->user : "?");
+		ew_buf_printf(b, " (%u)", (unsigned)h->uid);
 		if (h->started >= 0) {
 			ew_buf_puts(b, ", started ");
 			age(b, h->started);
@@ -155,6 +174,37 @@ static bool is_server(const struct ew_port_socket *s)
 	       (s->proto == IPPROTO_UDP && !s->remote[0]);
 }
 
+/* Who holds a socket when no holder could be named: say what is really known. */
+static void unknown_holder(struct ew_buf *b, const struct ew_port_report *r,
+			   const struct ew_port_socket *s)
+{
+	bool yours = s->uid == r->caller_uid;
+
+	if (!r->holders_looked)
+		ew_buf_puts(b, "a process (holders not looked for)");
+	else if (r->proc_view == EW_PROC_MISSING)
+		ew_buf_puts(b, "a process errwhy cannot name: /proc is not mounted here");
+	else if (r->unreadable && yours)
+		ew_buf_printf(b, "a process of yours (uid %u) whose open files errwhy may not read",
+			      (unsigned)s->uid);
+	else if (r->unreadable)
+		ew_buf_printf(b, "a process errwhy may not read (the socket's owner is uid %u)",
+			      (unsigned)s->uid);
+	else if (r->proc_view == EW_PROC_HIDEPID && !yours && r->caller_uid != 0)
+		ew_buf_printf(b, "a process of uid %u, which /proc hides from you (it is mounted "
+				 "with hidepid)",
+			      (unsigned)s->uid);
+	else
+		ew_buf_puts(b, "no process in this PID namespace (another container's?)");
+}
+
+/* The hint after an unknown holder, when more privilege would show it. */
+static void unknown_hint(struct ew_buf *b, const struct ew_port_report *r)
+{
+	if (r->caller_uid != 0 && (r->unreadable || r->proc_view == EW_PROC_HIDEPID))
+		ew_buf_printf(b, "; run `sudo errwhy port %u` to see it", r->port);
+}
+
 /* One socket line and its holders. seen[] marks holders already described. */
 static void socket_block(struct ew_buf *b, const struct ew_port_report *r,
 			 const struct ew_port_socket *s, bool *seen,
@@ -171,8 +221,7 @@ static void socket_block(struct ew_buf *b, const struct ew_port_report *r,
 	while (b->len - col < 32 && !b->failed)
 		ew_buf_putc(b, ' ');
 	ew_buf_printf(b, " %s", state_name(s));
-	if (s->v6only >= 0 && is_server(s) &&
-	    (strcmp(s->local, "::") == 0))
+	if (s->v6only >= 0 && is_server(s) && strcmp(s->local, "::") == 0)
 		ew_buf_puts(b, s->v6only ? "  v6only: IPv6 alone" : "  v6only off: IPv4 too");
 	if (s->timer_s >= 0 && !s->inode)
 		ew_buf_printf(b, "  %d s left", s->timer_s);
@@ -184,12 +233,19 @@ static void socket_block(struct ew_buf *b, const struct ew_port_report *r,
 		return;
 	}
 	if (s->n_holders == 0) {
-		ew_buf_puts(b, "      ");
-		ew_styled(b, EW_ANSI_DIM,
-			  r->unreadable ? "held by a process errwhy may not read (not yours)"
-					: "held by no process in this PID namespace",
-			  st->color);
-		ew_buf_putc(b, '\n');
+		struct ew_buf why;
+		ew_buf_init(&why);
+		ew_buf_puts(&why, "held by ");
+		unknown_holder(&why, r, s);
+		if (st->color)
+			ew_buf_puts(b, EW_ANSI_DIM);
+		ew_wrap_plain(b, why.failed ? "" : why.data, 6, 6, st->width);
+		if (st->color) {
+			b->len -= b->len && !b->failed; /* the colour ends before the newline */
+			ew_buf_puts(b, EW_ANSI_RESET "\n");
+		}
+		b->failed |= why.failed;
+		ew_buf_free(&why);
 		return;
 	}
 	for (size_t i = 0; i < s->n_holders; i++) {
@@ -201,19 +257,22 @@ static void socket_block(struct ew_buf *b, const struct ew_port_report *r,
 			seen[k] = true;
 			holder_full(b, h, st);
 		} else {
-			ew_buf_printf(b, "      pid %-7d %s (above)\n", h->pid, h->comm);
+			ew_buf_printf(b, "      pid %-7d ", h->pid);
+			ew_buf_put_escaped(b, h->comm);
+			ew_buf_puts(b, " (above)\n");
 		}
 	}
 }
 
 /* The count and the latest expiry of the sockets no process holds. */
-static void lingering(const struct ew_port_report *r, size_t *tw, size_t *other, int *expiry)
+static void lingering(const struct ew_port_report *r, unsigned protos, size_t *tw,
+		      size_t *other, int *expiry)
 {
 	*tw = *other = 0;
 	*expiry = -1;
 	for (size_t i = 0; i < r->n_sockets; i++) {
 		const struct ew_port_socket *s = &r->sockets[i];
-		if (s->inode)
+		if (s->inode || !(protos & proto_bit(s)))
 			continue;
 		if (s->state == ST_TIME_WAIT)
 			(*tw)++;
@@ -224,94 +283,258 @@ static void lingering(const struct ew_port_report *r, size_t *tw, size_t *other,
 	}
 }
 
-static void verdict_in_use(struct ew_buf *b, const struct ew_port_report *r)
+/* What a trial bind said, for a port that lingering sockets or connections may block. */
+static void bind_outlook(struct ew_buf *b, const struct ew_port_report *r, bool time_wait)
+{
+	if (r->bindable_reuse < 0 || r->bindable_strict < 0) {
+		ew_buf_puts(b, "; whether a server can bind it now is unknown: errwhy could not "
+			       "make a trial bind (");
+		if (r->trial_error == -EACCES || r->trial_error == -EPERM)
+			ew_buf_printf(b, "binding port %u needs privilege", r->port);
+		else
+			ew_buf_puts(b, ew_port_strerror(r->trial_error));
+		ew_buf_putc(b, ')');
+	} else if (r->bindable_strict == 1) {
+		ew_buf_puts(b, "; any server can bind it now");
+	} else if (r->bindable_reuse == 1) {
+		ew_buf_puts(b, "; a server that sets SO_REUSEADDR (Node, Go, Python's http.server) "
+			       "can bind now, one that does not cannot yet");
+	} else if (time_wait) {
+		ew_buf_puts(b, "; until then no server can bind it, not even one that sets "
+			       "SO_REUSEADDR (the previous one did not set it)");
+	} else {
+		ew_buf_puts(b, "; until they close no server can bind it, not even one that sets "
+			       "SO_REUSEADDR");
+	}
+}
+
+/* The socket that stands most in a server's way among protos: a listener or an unconnected
+ * UDP one; else any a process holds; else the first. */
+static const struct ew_port_socket *blocking_socket(const struct ew_port_report *r,
+						    unsigned protos, size_t *others)
 {
 	const struct ew_port_socket *s = NULL;
-	size_t same = 0;
 
-	/* The socket that blocks a server: a listener or an unconnected UDP one; else any. */
+	*others = 0;
 	for (size_t i = 0; i < r->n_sockets && !s; i++)
-		if (is_server(&r->sockets[i]))
+		if ((protos & proto_bit(&r->sockets[i])) && is_server(&r->sockets[i]))
 			s = &r->sockets[i];
 	for (size_t i = 0; i < r->n_sockets && !s; i++)
-		if (r->sockets[i].inode)
+		if ((protos & proto_bit(&r->sockets[i])) && r->sockets[i].inode)
 			s = &r->sockets[i];
-	if (!s)
-		s = &r->sockets[0];
 	for (size_t i = 0; i < r->n_sockets; i++)
-		if (&r->sockets[i] != s && is_server(&r->sockets[i]))
-			same++;
+		if (&r->sockets[i] != s && (protos & proto_bit(&r->sockets[i])) &&
+		    is_server(&r->sockets[i]))
+			(*others)++;
+	return s;
+}
 
-	ew_buf_puts(b, "in use: ");
+/* Whether every server socket among protos is IPv6 with V6ONLY: then IPv4 is free. */
+static bool ipv6_alone(const struct ew_port_report *r, unsigned protos)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < r->n_sockets; i++) {
+		const struct ew_port_socket *s = &r->sockets[i];
+		if (!(protos & proto_bit(s)) || !is_server(s) || !s->inode)
+			continue;
+		if (s->family != AF_INET6 || s->v6only != 1)
+			return false;
+		any = true;
+	}
+	return any;
+}
+
+static void who(struct ew_buf *b, const struct ew_port_report *r, const struct ew_port_socket *s)
+{
 	if (s->n_holders) {
 		holder_brief(b, s->holders[0]);
 		if (s->n_holders > 1)
 			ew_buf_printf(b, " and %zu other process%s", s->n_holders - 1,
 				      s->n_holders > 2 ? "es" : "");
-	} else if (r->unreadable) {
-		ew_buf_printf(b, "a process errwhy may not read (socket owner uid %u)",
-			      (unsigned)s->uid);
 	} else {
-		ew_buf_puts(b, "no process in this PID namespace (another container's?)");
+		unknown_holder(b, r, s);
 	}
+}
+
+static void verdict_in_use(struct ew_buf *b, const struct ew_port_report *r, unsigned protos)
+{
+	size_t others;
+	const struct ew_port_socket *s = blocking_socket(r, protos, &others);
+	bool many;
+
+	if (!s) {
+		ew_buf_puts(b, "in use");
+		return;
+	}
+	many = s->n_holders > 1;
+	ew_buf_puts(b, "in use: ");
+	who(b, r, s);
 	if (s->state == ST_LISTEN)
-		ew_buf_puts(b, s->n_holders > 1 ? " listen on " : " listens on ");
-	else if (is_server(s))
-		ew_buf_puts(b, s->n_holders > 1 ? " are bound to " : " is bound to ");
+		ew_buf_puts(b, many ? " listen on " : " listens on ");
 	else
-		ew_buf_printf(b, " hold%s a %s socket on ", s->n_holders > 1 ? "" : "s",
-			      state_name(s));
+		ew_buf_puts(b, many ? " are bound to " : " is bound to ");
 	if (s->proto == IPPROTO_UDP)
 		ew_buf_puts(b, "udp ");
 	endpoint(b, s->family, s->local, s->port);
-	if (same)
-		ew_buf_printf(b, " (and %zu more socket%s)", same, same > 1 ? "s" : "");
-	if (s->n_holders == 0 && r->unreadable)
-		ew_buf_printf(b, "; run `sudo errwhy port %u` to see it", r->port);
+	if (others)
+		ew_buf_printf(b, " (and %zu more socket%s)", others, others > 1 ? "s" : "");
+	if (ipv6_alone(r, protos))
+		ew_buf_puts(b, "; that is IPv6 alone (IPV6_V6ONLY): IPv4 is free");
+	if (!s->n_holders)
+		unknown_hint(b, r);
 }
 
-int ew_render_port_verdict(struct ew_buf *b, const struct ew_port_report *r)
+static void verdict_connected(struct ew_buf *b, const struct ew_port_report *r, unsigned protos)
+{
+	size_t others, conns = 0;
+	const struct ew_port_socket *s = blocking_socket(r, protos, &others);
+
+	for (size_t i = 0; i < r->n_sockets; i++)
+		conns += r->sockets[i].inode && (protos & proto_bit(&r->sockets[i]));
+	ew_buf_puts(b, "no server holds it, but ");
+	if (!s) {
+		ew_buf_puts(b, "connections remain");
+	} else {
+		who(b, r, s);
+		ew_buf_printf(b, " hold%s %s %s connection on ", s->n_holders > 1 ? "" : "s",
+			      conns > 1 ? "connections such as a" : "a", state_name(s));
+		endpoint(b, s->family, s->local, s->port);
+	}
+	bind_outlook(b, r, false);
+}
+
+static void verdict_time_wait(struct ew_buf *b, const struct ew_port_report *r, unsigned protos)
 {
 	size_t tw, other;
 	int expiry;
 
-	switch (r->verdict) {
+	lingering(r, protos, &tw, &other, &expiry);
+	ew_buf_puts(b, "no process holds it: ");
+	if (tw)
+		ew_buf_printf(b, "%zu TIME_WAIT socket%s", tw, tw > 1 ? "s" : "");
+	if (tw && other)
+		ew_buf_puts(b, " and ");
+	if (other)
+		ew_buf_printf(b, "%zu closing connection%s", other, other > 1 ? "s" : "");
+	ew_buf_printf(b, " from a recent run expire%s", tw + other > 1 ? "" : "s");
+	if (expiry >= 0)
+		ew_buf_printf(b, " within %d s", expiry);
+	bind_outlook(b, r, true);
+}
+
+static void verdict_free(struct ew_buf *b, const struct ew_port_report *r)
+{
+	ew_buf_printf(b, "free: nothing is bound to port %u on ", r->port);
+	if (r->protos == (EW_PORT_TCP | EW_PORT_UDP))
+		ew_buf_puts(b, "TCP or UDP, IPv4 or IPv6");
+	else
+		ew_buf_printf(b, "%s, IPv4 or IPv6 (%s was not looked at)",
+			      r->protos & EW_PORT_TCP ? "TCP" : "UDP",
+			      r->protos & EW_PORT_TCP ? "UDP" : "TCP");
+	if (!r->needs_privilege)
+		ew_buf_puts(b, "; a server can bind it now");
+}
+
+/* One protocol's verdict phrase (or both's, when protos has both and they agree). */
+static void verdict_phrase(struct ew_buf *b, const struct ew_port_report *r, unsigned protos,
+			   enum ew_port_verdict v)
+{
+	switch (v) {
 	case EW_PORT_FREE:
 		ew_buf_puts(b, "free");
 		break;
-	case EW_PORT_IN_USE:
-		verdict_in_use(b, r);
-		break;
 	case EW_PORT_TIME_WAIT:
-		lingering(r, &tw, &other, &expiry);
-		ew_buf_puts(b, "no process holds it: ");
-		if (tw)
-			ew_buf_printf(b, "%zu TIME_WAIT socket%s", tw, tw > 1 ? "s" : "");
-		if (tw && other)
-			ew_buf_puts(b, " and ");
-		if (other)
-			ew_buf_printf(b, "%zu closing connection%s", other, other > 1 ? "s" : "");
-		ew_buf_printf(b, " from a recent run expire%s", tw + other > 1 ? "" : "s");
-		if (expiry >= 0)
-			ew_buf_printf(b, " within %d s", expiry);
-		if (r->bindable_reuse == 0)
-			ew_buf_puts(b, "; until then no server can bind it, not even one that sets "
-				       "SO_REUSEADDR (the previous one did not set it)");
-		else
-			ew_buf_puts(b, "; a server that sets SO_REUSEADDR (Node, Go, Python's "
-				       "http.server) can bind now");
+		verdict_time_wait(b, r, protos);
+		break;
+	case EW_PORT_CONNECTED:
+		verdict_connected(b, r, protos);
+		break;
+	case EW_PORT_IN_USE:
+		verdict_in_use(b, r, protos);
 		break;
 	}
+}
+
+int ew_render_port_verdict(struct ew_buf *b, const struct ew_port_report *r)
+{
+	if (!b || !r)
+		return -EINVAL;
+	if (r->protos == (EW_PORT_TCP | EW_PORT_UDP) && r->tcp != r->udp) {
+		/* "TCP: free; UDP: in use: ...": each protocol is a port of its own. */
+		ew_buf_puts(b, "TCP: ");
+		verdict_phrase(b, r, EW_PORT_TCP, r->tcp);
+		ew_buf_puts(b, "; UDP: ");
+		verdict_phrase(b, r, EW_PORT_UDP, r->udp);
+	} else if (r->verdict == EW_PORT_FREE) {
+		verdict_free(b, r);
+	} else {
+		verdict_phrase(b, r, r->protos, r->verdict);
+	}
+	if (r->needs_privilege)
+		ew_buf_printf(b, "; binding port %u needs privilege here: ports below %d "
+				 "(net.ipv4.ip_unprivileged_port_start) need root or "
+				 "CAP_NET_BIND_SERVICE, and without them a bind gets EACCES",
+			      r->port, r->unprivileged_port_start >= 0 ? r->unprivileged_port_start
+								       : 1024);
 	return b->failed ? -ENOMEM : 0;
+}
+
+int ew_render_port_verdict_wrapped(struct ew_buf *b, const char *lead,
+				   const struct ew_port_report *r, const struct ew_text_style *st)
+{
+	struct ew_buf line;
+	int ret;
+
+	if (!b || !r || !st)
+		return -EINVAL;
+	ew_buf_init(&line);
+	if (lead)
+		ew_buf_puts(&line, lead);
+	ret = ew_render_port_verdict(&line, r);
+	if (ret == 0 && !line.failed) {
+		if (st->color)
+			ew_buf_puts(b, EW_ANSI_BOLD);
+		ew_wrap_plain(b, line.data, 0, 2, st->width);
+		if (st->color) {
+			b->len -= b->len && !b->failed;
+			ew_buf_puts(b, EW_ANSI_RESET "\n");
+		}
+	}
+	ret = line.failed ? -ENOMEM : ret;
+	ew_buf_free(&line);
+	return ret ? ret : b->failed ? -ENOMEM : 0;
+}
+
+/* A note in parentheses, wrapped. */
+static void note(struct ew_buf *b, const struct ew_text_style *st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void note(struct ew_buf *b, const struct ew_text_style *st, const char *fmt, ...)
+{
+	struct ew_buf text;
+	va_list ap;
+
+	ew_buf_init(&text);
+	va_start(ap, fmt);
+	ew_buf_vprintf(&text, fmt, ap);
+	va_end(ap);
+	if (text.failed)
+		b->failed = true;
+	else
+		ew_wrap_plain(b, text.data, 0, 1, st->width);
+	ew_buf_free(&text);
 }
 
 int ew_render_port_text(struct ew_buf *b, const struct ew_port_report *r,
 			const struct ew_text_style *st)
 {
-	bool *seen = calloc(r->n_procs ? r->n_procs : 1, sizeof(*seen));
+	bool *seen;
 	size_t connections = 0, tw, other;
 	int expiry;
 
+	if (!b || !r || !st)
+		return -EINVAL;
+	seen = calloc(r->n_procs ? r->n_procs : 1, sizeof(*seen));
 	if (!seen)
 		return -ENOMEM;
 	for (size_t i = 0; i < r->n_sockets; i++) {
@@ -327,7 +550,7 @@ int ew_render_port_text(struct ew_buf *b, const struct ew_port_report *r,
 	if (connections > MAX_CONNECTIONS)
 		ew_buf_printf(b, "  ... and %zu more connections held by the processes above\n",
 			      connections - MAX_CONNECTIONS);
-	lingering(r, &tw, &other, &expiry);
+	lingering(r, r->protos, &tw, &other, &expiry);
 	if (tw + other > 0 && tw + other <= 3) {
 		for (size_t i = 0; i < r->n_sockets; i++)
 			if (!r->sockets[i].inode)
@@ -341,24 +564,15 @@ int ew_render_port_text(struct ew_buf *b, const struct ew_port_report *r,
 	if (r->n_sockets)
 		ew_buf_putc(b, '\n');
 
-	if (st->color)
-		ew_buf_puts(b, EW_ANSI_BOLD);
-	ew_render_port_verdict(b, r);
-	if (st->color)
-		ew_buf_puts(b, EW_ANSI_RESET);
-	ew_buf_putc(b, '\n');
+	ew_render_port_verdict_wrapped(b, NULL, r, st);
 
-	if (r->verdict == EW_PORT_IN_USE && r->n_procs && !r->complete) {
-		ew_buf_printf(b, "(Listed the first holder found of each socket; "
-				 "`errwhy port %u --all-holders` reads every process.)",
-			      r->port);
-		ew_buf_putc(b, '\n');
-	}
-	if (r->hidden_holders || (r->complete && r->unreadable && r->verdict == EW_PORT_IN_USE)) {
-		ew_buf_printf(b, "(%u process%s of other users could not be read; "
-				 "`sudo errwhy port %u` sees them all.)\n",
-			      r->unreadable, r->unreadable > 1 ? "es" : "", r->port);
-	}
+	if (r->verdict >= EW_PORT_CONNECTED && r->n_procs && !r->complete)
+		note(b, st, "(Listed the first holder found of each socket; `errwhy port %u "
+			    "--all-holders` reads every process.)", r->port);
+	if (r->unreadable && (r->hidden_holders || (r->complete && r->verdict >= EW_PORT_CONNECTED)))
+		note(b, st, "(%u process%s could not be read%s)", r->unreadable,
+		     r->unreadable > 1 ? "es" : "",
+		     r->caller_uid ? "; `sudo errwhy port` sees them all." : ".");
 	free(seen);
 	return b->failed ? -ENOMEM : 0;
 }
@@ -366,11 +580,17 @@ int ew_render_port_text(struct ew_buf *b, const struct ew_port_report *r,
 int ew_render_port_stop_text(struct ew_buf *b, const struct ew_port_stop_result *res,
 			     size_t n, int sig)
 {
-	const char *name = sigabbrev_np(sig);
+	const char *name = ew_signal_name(sig);
 
+	if (!b || (!res && n))
+		return -EINVAL;
+	if (!name)
+		name = "the signal";
 	for (size_t i = 0; i < n; i++) {
 		const struct ew_port_stop_result *x = &res[i];
-		ew_buf_printf(b, "pid %d (%s): ", x->pid, x->comm[0] ? x->comm : "?");
+		ew_buf_printf(b, "pid %d (", x->pid);
+		ew_buf_put_escaped(b, x->comm[0] ? x->comm : "?");
+		ew_buf_puts(b, "): ");
 		if (x->error == -EPERM && !x->signalled)
 			ew_buf_puts(b, "refused, errwhy does not signal it");
 		else if (x->error == -ESTALE)
@@ -381,13 +601,12 @@ int ew_render_port_stop_text(struct ew_buf *b, const struct ew_port_stop_result 
 			ew_buf_puts(b, "not signalled: there is no pidfd_open(2) here (Linux 5.3+), "
 				       "and errwhy signals only through pidfds");
 		else if (x->error && !x->signalled)
-			ew_buf_printf(b, "could not signal it: %s", strerror(-x->error));
+			ew_buf_printf(b, "could not signal it: %s", ew_port_strerror(x->error));
 		else if (x->killed)
-			ew_buf_printf(b, "sent SIG%s, still running at the timeout, sent SIGKILL: %s",
-				      name ? name : "?", x->exited ? "stopped" : "still running");
+			ew_buf_printf(b, "sent %s, still running at the timeout, sent SIGKILL: %s",
+				      name, x->exited ? "stopped" : "still running");
 		else
-			ew_buf_printf(b, "sent SIG%s: %s", name ? name : "?",
-				      x->exited ? "stopped" : "still running");
+			ew_buf_printf(b, "sent %s: %s", name, x->exited ? "stopped" : "still running");
 		ew_buf_putc(b, '\n');
 	}
 	return b->failed ? -ENOMEM : 0;

@@ -168,3 +168,41 @@ void ew_indent_block(struct ew_buf *b, const char *text, unsigned indent, const 
 		line = nl + 1;
 	}
 }
+
+void ew_wrap_plain(struct ew_buf *b, const char *text, unsigned first, unsigned rest,
+		   unsigned width)
+{
+	const char *p = text;
+	unsigned col = first;
+	bool line_empty = true;
+
+	/* No markup here: this text carries outside data (a process name may hold a backtick),
+	 * already escaped, so every character counts and is printed as it is. */
+	spaces(b, first);
+	while (*p) {
+		const char *we;
+		unsigned w = 0;
+
+		while (*p == ' ' || *p == '\n')
+			p++;
+		if (!*p)
+			break;
+		for (we = p; *we && *we != ' ' && *we != '\n'; we++)
+			w += ((unsigned char)*we & 0xC0) != 0x80;
+		if (!line_empty && col + 1 + w > width) {
+			ew_buf_putc(b, '\n');
+			spaces(b, rest);
+			col = rest;
+			line_empty = true;
+		}
+		if (!line_empty) {
+			ew_buf_putc(b, ' ');
+			col++;
+		}
+		ew_buf_append(b, p, (size_t)(we - p));
+		col += w;
+		line_empty = false;
+		p = we;
+	}
+	ew_buf_putc(b, '\n');
+}
