@@ -289,6 +289,20 @@ static char *read_paragraphs(struct parser *p, const char *stop_at)
 	return b.len ? str_take(&b) : NULL;
 }
 
+/* The page indents every line of a code block by 4 columns (lib/render/text.c), so a line of
+ * at most this many columns fits an 80-column terminal without wrapping. */
+#define EW_CODE_COLUMNS 76
+
+/* Columns a line takes on a terminal: one per UTF-8 character (continuation bytes take none).
+ * The catalog writes no double-width characters in code, so counting characters is enough. */
+static size_t display_columns(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 /* A fenced block: ```lang, lines, ```. Returns the text; *lang gets the language. */
 static char *read_fence(struct parser *p, char **lang)
 {
@@ -301,6 +315,11 @@ static char *read_fence(struct parser *p, char **lang)
 		lint(p->path, start, "a code block needs a language: ```c, ```sh, ```output, ...");
 	p->i++;
 	while ((l = peek(p)) && strcmp(l, "```") != 0) {
+		size_t width = display_columns(l);
+		if (width > EW_CODE_COLUMNS)
+			lint(p->path, lineno(p),
+			     "code line is %zu columns wide; at most %d fit an 80-column terminal",
+			     width, EW_CODE_COLUMNS);
 		str_adds(&b, l);
 		str_adds(&b, "\n");
 		p->i++;

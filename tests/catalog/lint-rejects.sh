@@ -87,5 +87,21 @@ case_ "category twice" "category is given twice" 's/^- common: no/- category: fi
 case_ "meaning twice" "out of order or repeated" '/^## Why it happens/i ## What this means\n\nAgain.\n'
 case_ "missing meaning" "missing section 'What this means'" '/^## What this means/,/^A paragraph\./d'
 
+# Code lines are set in by 4 columns on the page: 76 columns is the most that fits 80.
+long77=$(printf 'x%.0s' $(seq 77))
+long83=$(printf 'y%.0s' $(seq 83))
+case_ "code line too wide" "EPERM.md:22: code line is 77 columns wide; at most 76 fit an 80-column terminal" \
+	"/^## Numbers/i ## Fix: Do it\n\nWhen: now.\n\n\`\`\`sh\n$long77\n\`\`\`\n\nWhy: so.\n"
+case_ "output line too wide" "EPERM.md:24: code line is 83 columns wide" \
+	"/^## Numbers/i ## How to reproduce\n\n\`\`\`sh\ntrue\n\`\`\`\n\n\`\`\`output\n$long83\n\`\`\`\n"
+
+# Width counts characters, not bytes: 76 two-byte characters still fit.
+wide76=$(printf '\303\251%.0s' $(seq 76))
+rm -rf "$tmp/cat" && mkdir -p "$tmp/cat/errno"
+good | sed "/^## Numbers/i ## Fix: Do it\n\nWhen: now.\n\n\`\`\`sh\n$wide76\n\`\`\`\n\nWhy: so.\n" >"$tmp/cat/errno/EPERM.md"
+n=$((n + 1))
+if "$catalogc" --lint --partial "$tmp/cat" >/dev/null 2>"$tmp/err"; then echo "ok $n - 76 UTF-8 characters fit"
+else echo "not ok $n - 76 UTF-8 characters fit"; sed 's/^/#   /' "$tmp/err"; failed=$((failed + 1)); fi
+
 echo "1..$n"
 [ "$failed" = 0 ]
