@@ -503,7 +503,10 @@ int ew_render_port_verdict_wrapped(struct ew_buf *b, const char *lead,
 	}
 	ret = line.failed ? -ENOMEM : ret;
 	ew_buf_free(&line);
-	return ret ? ret : b->failed ? -ENOMEM : 0;
+	/* A failure inside must fail the whole answer, not leave it a line short. */
+	if (ret)
+		b->failed = true;
+	return b->failed ? -ENOMEM : 0;
 }
 
 /* A note in parentheses, wrapped. */
