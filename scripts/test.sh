@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh: builds errwhy and runs every test suite three ways: a plain build, a build with
 # AddressSanitizer + UndefinedBehaviorSanitizer, and the unit tests and command under valgrind.
-# Ends with the line "N passed, N failed" (meson's own counts, summed) and fails if any failed.
+# Ends with the line "N passed, N failed" (meson's own counts, summed; ", N skipped" follows
+# when some were skipped) and fails if any failed.
 # Usage: scripts/test.sh   (after scripts/deps.sh; build trees go to build-test*/)
 set -u
 cd "$(dirname "$0")/.."
@@ -22,23 +23,27 @@ suite_run() {
 		meson setup "$dir" "${setup[@]}" >"$dir.setup.log" 2>&1
 	fi || { cat "$dir.setup.log"; echo "$name: meson setup failed"; return 1; }
 	ninja -C "$dir" >"$dir.build.log" 2>&1 || { tail -n 40 "$dir.build.log"; echo "$name: build failed"; return 1; }
-	meson test -C "$dir" --print-errorlogs --num-processes 2 "${testargs[@]}" | tail -n 12
+	# Each test has its own timeout in tests/meson.build; the sanitizers and valgrind make
+	# everything several times slower, on a machine that may be busy besides.
+	meson test -C "$dir" --print-errorlogs --num-processes 2 --timeout-multiplier "${slow:-1}" \
+		"${testargs[@]}" | tail -n 12
 	logs+=("$dir/meson-logs/testlog${wrapper_log:-}.json")
 }
 
-# Any sanitizer finding fails its test, with a stack to read.
+# Any sanitizer finding fails its test loudly, with a stack to read: abort, so that a UBSan
+# report can never pass for an ordinary exit status (1 is "not found").
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
-export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 
 status=0
 wrapper_log=
 suite_run plain build-test -- || status=1
-suite_run "asan+ubsan" build-test-asan -Db_sanitize=address,undefined -Db_lundef=false -- \
+slow=3 suite_run "asan+ubsan" build-test-asan -Db_sanitize=address,undefined -Db_lundef=false -- \
 	--suite lint --suite unit --suite cli --suite port --suite fuzz --suite valgrind || status=1
 # valgrind: the unit tests and the command itself (the shell-driven suites would only
 # check bash). meson names the log after the wrapper.
 wrapper_log=-valgrind
-suite_run valgrind build-test -- --suite unit --suite valgrind \
+slow=5 suite_run valgrind build-test -- --suite unit --suite valgrind \
 	--wrap='valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --quiet' \
 	|| status=1
 
@@ -60,7 +65,7 @@ for path in sys.argv[1:]:
             skipped += 1
         else:
             failed += 1
-print("%d passed, %d failed, %d skipped" % (passed, failed, skipped))
+print("%d passed, %d failed%s" % (passed, failed, ", %d skipped" % skipped if skipped else ""))
 sys.exit(1 if failed else 0)
 PY
 summary=$?
