@@ -279,8 +279,8 @@ static void check_colored(const struct fixture *f, const char *what, const struc
 
 static bool lossless;
 
-/* where.key holds orig: a string (null when orig is NULL, or empty and empty_null), never
- * dropped; losslessly with a sibling key_bytes when orig is not UTF-8. */
+/* where.key holds orig, never dropped: null when orig is NULL; null or "" when it is empty
+ * and empty_null; else a string, losslessly with a sibling key_bytes when not UTF-8. */
 static void check_string(const char *where, json_t *obj, const char *key, const char *orig,
 			 bool empty_null)
 {
@@ -291,9 +291,14 @@ static void check_string(const char *where, json_t *obj, const char *key, const 
 	if (!v)
 		fuzz_fail("%s: \"%s\" dropped (the input was \"%s\")", where, key,
 			  orig ? (hex = fuzz_hex(orig)) : "NULL");
-	if (!orig || (empty_null && !orig[0])) {
-		if (!json_is_null(v) && !(json_is_string(v) && !orig))
+	if (!orig) {
+		if (!json_is_null(v))
 			fuzz_fail("%s: \"%s\" should be null", where, key);
+		return;
+	}
+	if (empty_null && !orig[0]) {
+		if (!json_is_null(v) && !(json_is_string(v) && !json_string_length(v)))
+			fuzz_fail("%s: \"%s\" should be null or \"\"", where, key);
 		return;
 	}
 	if (!json_is_string(v))
@@ -403,7 +408,7 @@ static void check_stop_json(json_t *o, const struct fixture *f, bool with_after)
 	for (size_t i = 0; i < f->n_stops; i++) {
 		json_t *x = json_array_get(stopped, i);
 		snprintf(where, sizeof(where), "ew_render_port_stop_json: stopped[%zu]", i);
-		check_string(where, x, "comm", f->stops[i].comm, false);
+		check_string(where, x, "comm", f->stops[i].comm, true);
 		if (f->stops[i].error && !json_is_string(json_object_get(x, "error")))
 			fuzz_fail("%s: \"error\" dropped", where);
 	}
