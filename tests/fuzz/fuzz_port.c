@@ -14,6 +14,16 @@
 #include "check.h"
 #include "errwhy.h"
 
+/* The properties, each abort() with a message naming the output, the byte and the input field:
+ * 1. colour-off text (and colour-on text without the renderer's own SGR sequences) is UTF-8
+ *    with no C0 control but '\n', no DEL, no C1 and no bidi control;
+ * 2. JSON parses back, carries none of those raw either (they must be \u-escaped), and drops
+ *    nothing: every socket, holder, stop result, "comm", "cmdline" with argc elements, "user",
+ *    "unit", "terminal", "container" with "runtime", "id", "address", and "summary";
+ * 3. (EW_FUZZ_LOSSLESS=1) a string that is UTF-8 comes back as it was; one that is not holds
+ *    U+FFFD for each invalid byte and has a sibling NAME_bytes with the bytes in lowercase hex
+ *    ("comm_bytes", "container": {"id_bytes"}, ...); for "cmdline", a "cmdline_bytes" array
+ *    of hex strings, one per element, when any element is not UTF-8. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum { MAX_SOCKETS = 4, MAX_PROCS = 3, MAX_ARGS = 4, MAX_STOPS = 3, MAX_STR = 48 };
