@@ -66,8 +66,8 @@ bool fuzz_utf8_valid(const char *s, size_t n)
 
 static bool is_bidi(uint32_t cp)
 {
-	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
-	       cp == 0x200e || cp == 0x200f || cp == 0x061c;
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
+	       cp == 0x200f || cp == 0x061c;
 }
 
 long fuzz_text_violation(const char *s, size_t n, const char **why)
@@ -111,12 +111,13 @@ void fuzz_fail(const char *fmt, ...)
 }
 
 void fuzz_violation(const char *what, const char *s, size_t n, long off, const char *why,
-		    const char *hint)
+                    const char *hint)
 {
-	size_t from = off > 40 ? (size_t)off - 40 : 0, to = (size_t)off + 40 < n ? (size_t)off + 40 : n;
+	size_t from = off > 40 ? (size_t)off - 40 : 0,
+	       to = (size_t)off + 40 < n ? (size_t)off + 40 : n;
 
 	fprintf(stderr, "PROPERTY VIOLATED: %s: %s at byte %ld (0x%02x) of %zu; around it: \"",
-		what, why, off, (unsigned char)s[off], n);
+	        what, why, off, (unsigned char)s[off], n);
 	for (size_t i = from; i < to; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (i == (size_t)off)
@@ -150,7 +151,7 @@ json_t *fuzz_check_json(const char *what, const char *s, size_t n)
 	v = json_loadb(s, n, 0, &err);
 	if (!v)
 		fuzz_fail("%s: does not parse back: %s (line %d, column %d): %.*s", what, err.text,
-			  err.line, err.column, (int)(n < 400 ? n : 400), s);
+		          err.line, err.column, (int)(n < 400 ? n : 400), s);
 	return v;
 }
 

@@ -20,8 +20,8 @@ long fuzz_text_violation(const char *s, size_t n, const char **why);
 
 /* Prints "PROPERTY VIOLATED: what: why at byte off" with the surrounding output escaped,
  * then the caller's hint (may be NULL), and aborts. */
-_Noreturn void fuzz_violation(const char *what, const char *s, size_t n, long off,
-			      const char *why, const char *hint);
+_Noreturn void fuzz_violation(const char *what, const char *s, size_t n, long off, const char *why,
+                              const char *hint);
 _Noreturn void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Checks s as colour-off terminal text, or as serialised JSON, which must also parse back:

@@ -33,7 +33,7 @@ static size_t suggest(const char *q, const struct ew_entry **out, size_t max)
 }
 
 static size_t search(const char *const *words, size_t n_words, const struct ew_entry **out,
-		     size_t max)
+                     size_t max)
 {
 	size_t n = ew_search(words, n_words, out, max);
 	return n < max ? n : max;
@@ -63,13 +63,15 @@ static void render_matches(const struct ew_match *m, size_t n)
 	for (size_t i = 0; i < n && i < 4; i++) {
 		for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]); w++) {
 			for (int flags = 0; flags < 4; flags++) {
-				struct ew_text_style st = {.width = widths[w], .color = flags & 1,
-							   .label_match = flags & 2};
+				struct ew_text_style st = {.width = widths[w],
+				                           .color = flags & 1,
+				                           .label_match = flags & 2};
 				ew_buf_init(&b);
 				if (ew_render_text(&b, &m[i], &st, NULL) != 0)
 					fuzz_fail("ew_render_text(%s) failed", m[i].entry->name);
 				if (!st.color)
-					fuzz_check_text("ew_render_text", b.data ? b.data : "", b.len);
+					fuzz_check_text("ew_render_text", b.data ? b.data : "",
+					                b.len);
 				ew_buf_free(&b);
 			}
 		}

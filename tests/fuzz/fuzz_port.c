@@ -123,10 +123,10 @@ static void build_socket(struct input *in, struct fixture *f, struct ew_port_soc
 	unsigned flags = byte(in);
 
 	*s = (struct ew_port_socket){
-		.proto = flags & 1 ? IPPROTO_UDP : IPPROTO_TCP,
-		.family = flags & 2 ? AF_INET6 : AF_INET,
-		.port = f->r.port,
-		.timer_s = -1,
+	    .proto = flags & 1 ? IPPROTO_UDP : IPPROTO_TCP,
+	    .family = flags & 2 ? AF_INET6 : AF_INET,
+	    .port = f->r.port,
+	    .timer_s = -1,
 	};
 	s->state = states[byte(in) % (sizeof(states) / sizeof(states[0]))];
 	s->v6only = (int)(byte(in) % 3) - 1;
@@ -136,9 +136,10 @@ static void build_socket(struct input *in, struct fixture *f, struct ew_port_soc
 	if (!(flags & 8))
 		s->timer_s = (int)byte(in);
 	snprintf(s->local, sizeof(s->local), "%s",
-		 s->family == AF_INET6 ? v6[byte(in) % 4] : v4[byte(in) % 3]);
+	         s->family == AF_INET6 ? v6[byte(in) % 4] : v4[byte(in) % 3]);
 	if (flags & 16) {
-		snprintf(s->remote, sizeof(s->remote), "%s", s->family == AF_INET6 ? "::1" : "127.0.0.1");
+		snprintf(s->remote, sizeof(s->remote), "%s",
+		         s->family == AF_INET6 ? "::1" : "127.0.0.1");
 		s->remote_port = (uint16_t)u16(in);
 	}
 	s->holders = f->socket_holders[s - f->sockets];
@@ -155,8 +156,8 @@ static void build(struct input *in, struct fixture *f)
 	unsigned flags;
 
 	memset(f, 0, sizeof(*f));
-	f->r = (struct ew_port_report){.port = (uint16_t)u16(in), .sockets = f->sockets,
-				       .procs = f->procs};
+	f->r = (struct ew_port_report){
+	    .port = (uint16_t)u16(in), .sockets = f->sockets, .procs = f->procs};
 	f->r.protos = (byte(in) % 3) + 1;
 	f->r.n_procs = byte(in) % (MAX_PROCS + 1);
 	for (size_t i = 0; i < f->r.n_procs; i++) {
@@ -207,8 +208,8 @@ static void release(struct fixture *f)
 /* ---- property 1: terminal text ----------------------------------------------------------- */
 
 /* Appends "; name" to hint when the outside string s holds the bytes seq[0..k). */
-static void blame_one(char *hint, size_t cap, const char *name, const char *s,
-		      const char *seq, size_t k)
+static void blame_one(char *hint, size_t cap, const char *name, const char *s, const char *seq,
+                      size_t k)
 {
 	size_t len = strlen(hint);
 
@@ -230,10 +231,13 @@ static const char *blame(const struct fixture *f, const char *out, size_t n, lon
 		const struct ew_port_holder *h = &f->holders[i];
 		const struct {
 			const char *field, *value;
-		} fields[] = {{"comm", h->comm}, {"user", h->user}, {"unit", h->unit},
-			      {"container_runtime", h->container_runtime},
-			      {"container_id", h->container_id}, {"proxy_to", h->proxy_to},
-			      {"terminal", h->terminal}};
+		} fields[] = {{"comm", h->comm},
+		              {"user", h->user},
+		              {"unit", h->unit},
+		              {"container_runtime", h->container_runtime},
+		              {"container_id", h->container_id},
+		              {"proxy_to", h->proxy_to},
+		              {"terminal", h->terminal}};
 		for (size_t j = 0; j < sizeof(fields) / sizeof(fields[0]); j++) {
 			snprintf(name, sizeof(name), "holder %zu %s", i, fields[j].field);
 			blame_one(found, sizeof(found), name, fields[j].value, out + off, k);
@@ -272,7 +276,8 @@ static void check_colored(const struct fixture *f, const char *what, const struc
 	for (size_t i = 0; i < b->len; i++) {
 		size_t k = i + 2;
 		if (b->data[i] == '\033' && i + 1 < b->len && b->data[i + 1] == '[') {
-			while (k < b->len && ((b->data[k] >= '0' && b->data[k] <= '9') || b->data[k] == ';'))
+			while (k < b->len &&
+			       ((b->data[k] >= '0' && b->data[k] <= '9') || b->data[k] == ';'))
 				k++;
 			if (k < b->len && b->data[k] == 'm') {
 				i = k;
@@ -292,7 +297,7 @@ static bool lossless;
 /* where.key holds orig, never dropped: null when orig is NULL; null or "" when it is empty
  * and empty_null; else a string, losslessly with a sibling key_bytes when not UTF-8. */
 static void check_string(const char *where, json_t *obj, const char *key, const char *orig,
-			 bool empty_null)
+                         bool empty_null)
 {
 	json_t *v = json_object_get(obj, key), *bytes;
 	char bkey[64];
@@ -300,7 +305,7 @@ static void check_string(const char *where, json_t *obj, const char *key, const 
 
 	if (!v)
 		fuzz_fail("%s: \"%s\" dropped (the input was \"%s\")", where, key,
-			  orig ? (hex = fuzz_hex(orig)) : "NULL");
+		          orig ? (hex = fuzz_hex(orig)) : "NULL");
 	if (!orig) {
 		if (!json_is_null(v))
 			fuzz_fail("%s: \"%s\" should be null", where, key);
@@ -317,14 +322,16 @@ static void check_string(const char *where, json_t *obj, const char *key, const 
 		return;
 	if (fuzz_utf8_valid(orig, strlen(orig))) {
 		if (strcmp(json_string_value(v), orig) != 0)
-			fuzz_fail("%s: \"%s\" is not the input (hex %s)", where, key, fuzz_hex(orig));
+			fuzz_fail("%s: \"%s\" is not the input (hex %s)", where, key,
+			          fuzz_hex(orig));
 		return;
 	}
 	want = fuzz_replaced(orig);
 	hex = fuzz_hex(orig);
 	if (strcmp(json_string_value(v), want) != 0)
-		fuzz_fail("%s: \"%s\" should be the input with U+FFFD for each invalid byte (hex %s)",
-			  where, key, hex);
+		fuzz_fail(
+		    "%s: \"%s\" should be the input with U+FFFD for each invalid byte (hex %s)",
+		    where, key, hex);
 	snprintf(bkey, sizeof(bkey), "%s_bytes", key);
 	bytes = json_object_get(obj, bkey);
 	if (!json_is_string(bytes) || strcmp(json_string_value(bytes), hex) != 0)
@@ -341,7 +348,7 @@ static void check_cmdline(const char *where, json_t *o, const struct ew_port_hol
 
 	if (!json_is_array(a) || json_array_size(a) != h->argc)
 		fuzz_fail("%s: \"cmdline\" has %zu elements, argc is %zu", where,
-			  json_is_array(a) ? json_array_size(a) : 0, h->argc);
+		          json_is_array(a) ? json_array_size(a) : 0, h->argc);
 	for (size_t i = 0; i < h->argc; i++) {
 		json_t *e = json_array_get(a, i);
 		if (!json_is_string(e))
@@ -399,7 +406,7 @@ static void check_report_json(const char *what, json_t *o, const struct ew_port_
 		json_t *holders = json_object_get(json_array_get(sockets, i), "holders");
 		if (!json_is_array(holders) || json_array_size(holders) != r->sockets[i].n_holders)
 			fuzz_fail("%s: socket %zu: \"holders\" is not an array of %zu", what, i,
-				  r->sockets[i].n_holders);
+			          r->sockets[i].n_holders);
 		for (size_t k = 0; k < r->sockets[i].n_holders; k++) {
 			snprintf(where, sizeof(where), "%s: socket %zu holder %zu", what, i, k);
 			check_holder(where, json_array_get(holders, k), r->sockets[i].holders[k]);
@@ -414,7 +421,7 @@ static void check_stop_json(json_t *o, const struct fixture *f, bool with_after)
 
 	if (!json_is_array(stopped) || json_array_size(stopped) != f->n_stops)
 		fuzz_fail("ew_render_port_stop_json: \"stopped\" has %zu elements, not %zu",
-			  json_is_array(stopped) ? json_array_size(stopped) : 0, f->n_stops);
+		          json_is_array(stopped) ? json_array_size(stopped) : 0, f->n_stops);
 	for (size_t i = 0; i < f->n_stops; i++) {
 		json_t *x = json_array_get(stopped, i);
 		snprintf(where, sizeof(where), "ew_render_port_stop_json: stopped[%zu]", i);
@@ -423,7 +430,8 @@ static void check_stop_json(json_t *o, const struct fixture *f, bool with_after)
 			fuzz_fail("%s: \"error\" dropped", where);
 	}
 	if (with_after)
-		check_report_json("ew_render_port_stop_json: after", json_object_get(o, "after"), &f->r);
+		check_report_json("ew_render_port_stop_json: after", json_object_get(o, "after"),
+		                  &f->r);
 }
 
 /* ---- the renderers ----------------------------------------------------------------------- */
@@ -464,7 +472,7 @@ static void render(const struct fixture *f)
 
 		ew_buf_init(&b);
 		if (ew_render_port_stop_json(&b, f->stops, f->n_stops, f->sig,
-					     pretty ? &f->r : NULL, pretty) != 0)
+		                             pretty ? &f->r : NULL, pretty) != 0)
 			fuzz_fail("ew_render_port_stop_json failed");
 		v = fuzz_check_json("ew_render_port_stop_json", b.data, b.len);
 		check_stop_json(v, f, pretty);
