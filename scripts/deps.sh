@@ -6,7 +6,7 @@ set -eu
 build="gcc libc6-dev meson ninja-build pkgconf libjansson-dev libmnl-dev scdoc"
 test="libcmocka-dev python3 man-db manpages manpages-dev valgrind iproute2 procps psmisc
 	mingw-w64-common linux-libc-dev-alpha-cross linux-libc-dev-mips-cross
-	linux-libc-dev-hppa-cross linux-libc-dev-sparc64-cross"
+	linux-libc-dev-hppa-cross linux-libc-dev-sparc64-cross clang libclang-rt-14-dev"
 bench="hyperfine moreutils lsof jq"
 
 case "${1:-all}" in

@@ -40,6 +40,10 @@ wrapper_log=
 suite_run plain build-test -- || status=1
 slow=3 suite_run "asan+ubsan" build-test-asan -Db_sanitize=address,undefined -Db_lundef=false -- \
 	--suite lint --suite unit --suite cli --suite port --suite fuzz --suite valgrind || status=1
+# And the libFuzzer harnesses of tests/fuzz/: a clang build (CC counts at the first setup of
+# the build dir only) with ASan+UBSan, each fuzzing briefly from its seed corpus.
+CC=clang suite_run libfuzzer build-test-fuzz -Dfuzzing=true -Db_sanitize=address,undefined \
+	-Db_lundef=false -- --suite libfuzzer || status=1
 # valgrind: the unit tests and the command itself (the shell-driven suites would only
 # check bash). meson names the log after the wrapper.
 wrapper_log=-valgrind
