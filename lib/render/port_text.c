@@ -95,7 +95,9 @@ static void responsible(struct ew_buf *b, const struct ew_port_holder *h)
 		ew_buf_puts(b, h->user_unit ? "user unit " : "systemd unit ");
 		ew_buf_put_escaped(b, h->unit);
 	} else if (h->terminal) {
-		ew_buf_printf(b, "terminal %s, session %d", h->terminal, h->session);
+		ew_buf_puts(b, "terminal ");
+		ew_buf_put_escaped(b, h->terminal);
+		ew_buf_printf(b, ", session %d", h->session);
 	} else {
 		ew_buf_printf(b, "no terminal, session %d", h->session);
 	}

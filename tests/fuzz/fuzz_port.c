@@ -1,7 +1,7 @@
 /* fuzz_port.c: libFuzzer harness for the port renderers. A synthetic report whose process
  * names, command lines and cgroup-derived strings are the input's bytes must come out escaped:
- * no raw control character on a terminal, JSON that keeps every field (and, with
- * EW_FUZZ_LOSSLESS=1, the original bytes of what is not UTF-8). */
+ * no raw control character on a terminal, and JSON that keeps every field and the original
+ * bytes of what is not UTF-8 (EW_FUZZ_LOSSLESS=0 leaves that last check out). */
 #include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -20,7 +20,7 @@
  * 2. JSON parses back, carries none of those raw either (they must be \u-escaped), and drops
  *    nothing: every socket, holder, stop result, "comm", "cmdline" with argc elements, "user",
  *    "unit", "terminal", "container" with "runtime", "id", "address", and "summary";
- * 3. (EW_FUZZ_LOSSLESS=1) a string that is UTF-8 comes back as it was; one that is not holds
+ * 3. a string that is UTF-8 comes back as it was; one that is not holds
  *    U+FFFD for each invalid byte and has a sibling NAME_bytes with the bytes in lowercase hex
  *    ("comm_bytes", "container": {"id_bytes"}, ...); for "cmdline", a "cmdline_bytes" array
  *    of hex strings, one per element, when any element is not UTF-8. */
@@ -168,8 +168,8 @@ static void build(struct input *in, struct fixture *f)
 	for (size_t i = 0; i < f->r.n_sockets; i++)
 		build_socket(in, f, &f->sockets[i]);
 	flags = byte(in);
-	/* ew_port_report_build() says "in use" only when there is a socket. */
-	f->r.verdict = (enum ew_port_verdict)(byte(in) % (f->r.n_sockets ? 3 : 2));
+	/* Any verdict, with or without sockets: a hand-made report must render too. */
+	f->r.verdict = (enum ew_port_verdict)(byte(in) % 4);
 	f->r.complete = flags & 1;
 	f->r.hidden_holders = flags & 2;
 	f->r.unreadable = flags & 4 ? byte(in) : flags & 8 ? UINT_MAX : 0;
@@ -187,6 +187,17 @@ static void build(struct input *in, struct fixture *f)
 		x->exited = flags & 4;
 	}
 	f->sig = sigs[byte(in) % (sizeof(sigs) / sizeof(sigs[0]))];
+	/* Fields added since the seeds were written: read last, so the seeds keep their meaning. */
+	f->r.tcp = (enum ew_port_verdict)(byte(in) % 4);
+	f->r.udp = (enum ew_port_verdict)(byte(in) % 4);
+	flags = byte(in);
+	f->r.holders_looked = !(flags & 1);
+	f->r.proc_view = (enum ew_port_proc_view)((flags >> 1) % 3);
+	f->r.needs_privilege = flags & 8;
+	f->r.caller_uid = flags & 16 ? 0 : 1000;
+	f->r.bindable_strict = (int)(byte(in) % 3) - 1;
+	f->r.trial_error = flags & 32 ? -EACCES : flags & 64 ? INT_MIN : 0;
+	f->r.unprivileged_port_start = flags & 128 ? -1 : 1024;
 }
 
 static void release(struct fixture *f)
@@ -487,7 +498,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct input in = {data, size};
 	const char *env = getenv("EW_FUZZ_LOSSLESS");
 
-	lossless = env && strcmp(env, "1") == 0;
+	lossless = !env || strcmp(env, "0") != 0;
 	build(&in, &f);
 	render(&f);
 	release(&f);
