@@ -41,6 +41,7 @@ static void match_note(struct ew_buf *b, const struct ew_match *m, const struct 
 		break;
 	case EW_MATCH_NAME:
 	case EW_MATCH_MESSAGE:
+	default:
 		return;
 	}
 	ew_buf_putc(b, '\n');
@@ -190,8 +191,14 @@ static void on_this_machine(struct ew_buf *b, const struct ew_diagnosis *diag,
 int ew_render_text(struct ew_buf *b, const struct ew_match *m, const struct ew_text_style *style,
 		   const struct ew_diagnosis *diag)
 {
-	const struct ew_entry *e = m->entry;
-	struct ew_text_style st = *style;
+	const struct ew_entry *e;
+	struct ew_text_style st = {.width = 80};
+
+	if (!b || !m || !m->entry || (unsigned)m->kind > EW_MATCH_FOREIGN)
+		return -EINVAL;
+	e = m->entry;
+	if (style)
+		st = *style;
 
 	/* Very narrow terminals still get readable, if ragged, text. */
 	if (st.width < 40)
@@ -211,7 +218,10 @@ int ew_render_text(struct ew_buf *b, const struct ew_match *m, const struct ew_t
 	return b->failed ? -ENOMEM : 0;
 }
 
-void ew_render_brief(struct ew_buf *b, const struct ew_entry *e, const char *as_name)
+int ew_render_brief(struct ew_buf *b, const struct ew_entry *e, const char *as_name)
 {
+	if (!b || !e)
+		return -EINVAL;
 	ew_buf_printf(b, "%s %d %s\n", as_name ? as_name : e->name, e->number, e->message);
+	return b->failed ? -ENOMEM : 0;
 }

@@ -1,8 +1,10 @@
 /* test_render.c: the growable buffer, word wrapping, and the text and JSON pages. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -61,7 +63,7 @@ static void test_wrap(void **state)
 
 static const struct ew_match *lookup(const char *q, struct ew_match *m)
 {
-	assert_int_equal(ew_lookup(q, m, 1), 1);
+	assert_int_equal(ew_lookup(q, m, 1, NULL), 1);
 	return m;
 }
 
@@ -122,6 +124,59 @@ static void test_json_schema(void **state)
 	ew_buf_free(&b);
 }
 
+/* NULL strings and buffers append nothing; they do not crash. */
+static void test_buf_takes_null(void **state)
+{
+	struct ew_buf b;
+	(void)state;
+
+	ew_buf_init(&b);
+	ew_buf_puts(&b, NULL);
+	ew_buf_append(&b, NULL, 5);
+	assert_int_equal(b.len, 0);
+	assert_false(b.failed);
+	ew_buf_puts(&b, "x");
+	ew_buf_puts(&b, NULL);
+	assert_string_equal(b.data, "x");
+	ew_buf_puts(NULL, "x");
+	ew_buf_putc(NULL, 'x');
+	ew_buf_append(NULL, "x", 1);
+	ew_buf_printf(NULL, "%d", 1);
+	ew_buf_init(NULL);
+	ew_buf_free(NULL);
+	ew_buf_free(&b);
+}
+
+/* A renderer given nothing to render says so, and writes nothing. */
+static void test_render_rejects_null_and_bad_kinds(void **state)
+{
+	struct ew_match m, empty = {0}, bad;
+	struct ew_buf b;
+	(void)state;
+
+	ew_buf_init(&b);
+	assert_int_equal(ew_render_text(&b, NULL, &(struct ew_text_style){.width = 72}, NULL), -EINVAL);
+	assert_int_equal(ew_render_text(&b, &empty, &(struct ew_text_style){.width = 72}, NULL), -EINVAL);
+	assert_int_equal(ew_render_text(NULL, lookup("EAGAIN", &m), NULL, NULL), -EINVAL);
+	assert_int_equal(ew_render_brief(&b, NULL, NULL), -EINVAL);
+	assert_int_equal(ew_render_json(&b, NULL, 1, false, NULL), -EINVAL);
+	assert_int_equal(ew_render_json(&b, &empty, 1, false, NULL), -EINVAL);
+	assert_int_equal(b.len, 0);
+	/* A kind beyond the enum must not index past the JSON table of kinds. */
+	bad = *lookup("EAGAIN", &m);
+	bad.kind = (enum ew_match_kind)1000;
+	assert_int_equal(ew_render_json(&b, &bad, 1, false, NULL), -EINVAL);
+	assert_int_equal(ew_render_text(&b, &bad, NULL, NULL), -EINVAL);
+	assert_int_equal(b.len, 0);
+	/* A NULL style is the plain 80-column page. */
+	assert_int_equal(ew_render_text(&b, lookup("EAGAIN", &m), NULL, NULL), 0);
+	assert_non_null(strstr(b.data, "What this means"));
+	ew_buf_free(&b);
+	assert_int_equal(ew_render_json(&b, NULL, 0, false, NULL), 0);
+	assert_string_equal(b.data, "[]\n");
+	ew_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +184,8 @@ int main(void)
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_text_page_has_every_section_in_order),
 		cmocka_unit_test(test_json_schema),
+		cmocka_unit_test(test_buf_takes_null),
+		cmocka_unit_test(test_render_rejects_null_and_bad_kinds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
