@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -177,6 +178,63 @@ static void test_render_rejects_null_and_bad_kinds(void **state)
 	ew_buf_free(&b);
 }
 
+/* The page's second line: the title, and the message only when it says something else. */
+static void test_title_repeats_no_message(void **state)
+{
+	struct ew_match m;
+	struct ew_buf b;
+	(void)state;
+
+	ew_buf_init(&b);
+	assert_int_equal(ew_render_text(&b, lookup("EADDRINUSE", &m), NULL, NULL), 0);
+	assert_null(strstr(b.data, "(\"Address already in use\")"));
+	assert_non_null(strstr(b.data, "\nAddress Already in Use\n"));
+	ew_buf_free(&b);
+	for (size_t i = 0; i < ew_entry_count(); i++) {
+		const struct ew_entry *e = ew_entry_at(i);
+		struct ew_match em = {.entry = e, .kind = EW_MATCH_NAME, .as_name = e->name,
+				      .system = -1};
+		char quoted[256];
+		snprintf(quoted, sizeof(quoted), "(\"%s\")", e->message);
+		ew_buf_init(&b);
+		assert_int_equal(ew_render_text(&b, &em, NULL, NULL), 0);
+		if (strcasecmp(e->title, e->message) == 0)
+			assert_null(strstr(b.data, quoted));
+		else
+			assert_non_null(strstr(b.data, quoted));
+		ew_buf_free(&b);
+	}
+}
+
+/* The "-" legend stands under a numbers table only when the table shows a "-". */
+static void test_legend_only_with_a_dash(void **state)
+{
+	size_t with = 0, without = 0;
+	(void)state;
+
+	for (size_t i = 0; i < ew_entry_count(); i++) {
+		const struct ew_entry *e = ew_entry_at(i);
+		struct ew_match em = {.entry = e, .kind = EW_MATCH_NAME, .as_name = e->name,
+				      .system = -1};
+		bool dash = false;
+		struct ew_buf b;
+		for (size_t k = 0; k < e->n_numbers; k++)
+			for (int sys = 0; sys < EW_SYS_COUNT; sys++)
+				dash |= e->numbers[k].on[sys] == EW_NO_NUMBER;
+		ew_buf_init(&b);
+		assert_int_equal(ew_render_text(&b, &em, NULL, NULL), 0);
+		if (dash)
+			assert_non_null(strstr(b.data, "(- : the system has no such name)"));
+		else
+			assert_null(strstr(b.data, "(- : the system has no such name)"));
+		with += dash;
+		without += !dash;
+		ew_buf_free(&b);
+	}
+	/* Both kinds exist, so both branches were tried. */
+	assert_true(with > 0 && without > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +244,8 @@ int main(void)
 		cmocka_unit_test(test_json_schema),
 		cmocka_unit_test(test_buf_takes_null),
 		cmocka_unit_test(test_render_rejects_null_and_bad_kinds),
+		cmocka_unit_test(test_title_repeats_no_message),
+		cmocka_unit_test(test_legend_only_with_a_dash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
