@@ -119,6 +119,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			const char *sys = a[4] == '=' ? a + 5 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!sys)
 				return usage_error("%s needs a SYSTEM", a);
+			/* Keeping only the last would answer a question nobody asked. */
+			if (o->os_mask)
+				return usage_error("%s", "--os was given twice; give one SYSTEM (or 'all')");
 			o->os_mask = ew_os_parse(sys);
 			if (!o->os_mask) {
 				fprintf(stderr, "errwhy: unknown system '%s'; known: %s\n",
@@ -129,6 +132,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			const char *port = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!port)
 				return usage_error("%s needs a PORT", a);
+			if (o->has_port)
+				return usage_error("%s", "--port was given twice; one port per run");
 			if (ew_port_parse(port, &o->port) < 0)
 				return usage_error("--port takes a port from 1 to 65535, not '%s'", port);
 			o->has_port = true;

@@ -88,6 +88,13 @@ expect "--os with LONG_MIN is no match, not UB" '[ "$status" = 1 ]'
 run "$errwhy" --brief 9223372036854775807
 expect "LONG_MAX is no match" '[ "$status" = 1 ]'
 
+# A repeated --os or --port is refused, naming the option.
+run "$errwhy" --os darwin --os freebsd 48
+expect "--os twice is a usage error naming --os" '[ "$status" = 2 ] && [[ "$err" == *"--os"*"twice"* ]] && [ -z "$out" ]'
+run "$errwhy" --os=darwin --os darwin 48
+expect "--os= then --os is refused too" '[ "$status" = 2 ] && [[ "$err" == *"--os"* ]]'
+run "$errwhy" EADDRINUSE --port 9 --port=10
+expect "--port twice is a usage error naming --port" '[ "$status" = 2 ] && [[ "$err" == *"--port"*"twice"* ]] && [ -z "$out" ]'
 
 run "$errwhy" --os beos 48
 expect "an unknown system is a usage error" '[ "$status" = 2 ] && [[ "$err" == *"unknown system"* ]]'
