@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "pager.h"
 
 #define MAX_QUERY 4096 /* bytes; a longer argument is a paste gone wrong, not a query */
 
@@ -31,6 +32,8 @@ static const char usage_text[] =
 	"      --json           a JSON array of entries\n"
 	"      --port PORT      add \"On this machine\": who holds PORT now (errwhy port)\n"
 	"      --color=WHEN     auto (default), always or never; NO_COLOR is honoured\n"
+	"      --no-pager       do not page: pages, --list, --search and --json go through\n"
+	"                       $PAGER (less -FRX by default) only on a terminal\n"
 	"  -h, --help           this text\n"
 	"      --version        the version\n"
 	"\n"
@@ -49,6 +52,7 @@ struct options {
 	unsigned os_mask;
 	bool has_port;
 	uint16_t port;
+	bool pager;
 	char **queries;
 	int n_queries;
 };
@@ -115,6 +119,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->mode = MODE_BRIEF;
 		} else if (strcmp(a, "--json") == 0) {
 			o->json = true;
+		} else if (strcmp(a, "--no-pager") == 0) {
+			o->pager = false;
 		} else if (strcmp(a, "--os") == 0 || strncmp(a, "--os=", 5) == 0) {
 			const char *sys = a[4] == '=' ? a + 5 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!sys)
@@ -356,9 +362,26 @@ static int search(const struct options *o, struct ew_buf *out)
 	return EW_EXIT_OK;
 }
 
+/* Writes the answer, through the pager when it is one to read on a terminal (--brief is a
+ * line or two meant for scripts and eyes alike: never paged). */
+static int write_out(const struct options *o, const struct ew_buf *out)
+{
+	struct ew_pager pager;
+	int wrote;
+
+	if (!o->pager || out->failed || out->len == 0 || (o->mode == MODE_BRIEF && !o->json) ||
+	    !ew_pager_start(&pager))
+		return ew_cli_write(out);
+	/* A reader who quits early makes this EPIPE, which ew_cli_write() takes as done. */
+	wrote = ew_cli_write(out);
+	if (!ew_pager_finish(&pager))
+		wrote = ew_cli_write(out);
+	return wrote;
+}
+
 int ew_cmd_lookup(int argc, char **argv)
 {
-	struct options o = {.mode = MODE_PAGE};
+	struct options o = {.mode = MODE_PAGE, .pager = true};
 	struct ew_buf out;
 	int status, wrote;
 
@@ -374,7 +397,8 @@ int ew_cmd_lookup(int argc, char **argv)
 		status = search(&o, &out);
 	else
 		status = lookup_queries(&o, &out);
-	wrote = ew_cli_write(&out);
+	/* Colour and width were settled while rendering, before the pager takes stdout. */
+	wrote = write_out(&o, &out);
 	ew_buf_free(&out);
 	free(o.queries);
 	return wrote != EW_EXIT_OK ? wrote : status;

@@ -150,6 +150,57 @@ else
 	expect "errwhy loads only libc (ldd)" '[ -z "$libs" ]'
 fi
 
+# The pager: on a terminal (script(1) gives one) a page goes through $PAGER; --no-pager, a pipe
+# or a PAGER that does not exist show it directly.
+if command -v script >/dev/null && script -qec true /dev/null </dev/null >/dev/null 2>&1; then
+	cat >"$tmp/pager" <<'PAGER'
+#!/bin/sh
+printf '%s\n' "${LESS-unset}" >"$PAGER_MARK"
+cat
+PAGER
+	chmod +x "$tmp/pager"
+	export PAGER_MARK=$tmp/paged
+	# on_tty ENV... -- ARGS...: errwhy ARGS on a terminal, with ENV, the session's output in $out.
+	on_tty() {
+		local envs=() cmd
+		while [ "$1" != -- ]; do envs+=("$1"); shift; done
+		shift
+		printf -v cmd '%q ' "$errwhy" "$@"
+		rm -f "$PAGER_MARK"
+		run env "${envs[@]}" script -qec "$cmd" /dev/null </dev/null
+	}
+	on_tty -u LESS PAGER="$tmp/pager" -- EADDRINUSE
+	expect "a page on a terminal goes through \$PAGER" '[ "$status" = 0 ] && [ -f "$PAGER_MARK" ] && [[ "$out" == *"What this means"* ]]'
+	expect "the pager gets LESS=FRX when LESS is unset" '[ "$(cat "$PAGER_MARK" 2>/dev/null)" = FRX ]'
+	on_tty PAGER="$tmp/pager" LESS=iM -- EADDRINUSE
+	expect "the reader's own LESS is kept" '[ "$(cat "$PAGER_MARK" 2>/dev/null)" = iM ]'
+	for args in "--list" "--search address" "--json EAGAIN"; do
+		on_tty PAGER="$tmp/pager" -- $args
+		expect "errwhy $args on a terminal is paged" '[ "$status" = 0 ] && [ -f "$PAGER_MARK" ]'
+	done
+	on_tty PAGER="$tmp/pager" -- --no-pager EADDRINUSE
+	expect "--no-pager shows the page without the pager" '[ "$status" = 0 ] && [ ! -e "$PAGER_MARK" ] && [[ "$out" == *"What this means"* ]]'
+	on_tty PAGER="$tmp/pager" -- --brief EADDRINUSE
+	expect "--brief is not paged" '[ "$status" = 0 ] && [ ! -e "$PAGER_MARK" ]'
+	for none in "" cat; do
+		on_tty PAGER="$none" -- EADDRINUSE
+		expect "PAGER='$none' means no pager" '[ "$status" = 0 ] && [[ "$out" == *"What this means"* ]]'
+	done
+	printf -v cmd '%q EADDRINUSE | cat' "$errwhy"
+	rm -f "$PAGER_MARK"
+	run env PAGER="$tmp/pager" script -qec "$cmd" /dev/null </dev/null
+	expect "no pager into a pipe, even from a terminal" '[ "$status" = 0 ] && [ ! -e "$PAGER_MARK" ] && [[ "$out" == *"What this means"* ]]'
+	run env PAGER="$tmp/pager" "$errwhy" EADDRINUSE
+	expect "no pager into a file" '[ "$status" = 0 ] && [ ! -e "$PAGER_MARK" ]'
+	on_tty PAGER="$tmp/no-such-pager" -- EADDRINUSE
+	expect "a PAGER that does not exist still shows the page" '[ "$status" = 0 ] && [[ "$out" == *"What this means"* ]] && [[ "$out" == *"Sources"* ]]'
+	# A reader who quits early (here after one line of a long answer) is no error.
+	on_tty PAGER="head -n 1" -- --json --list
+	expect "quitting the pager early exits 0, quietly" '[ "$status" = 0 ] && [[ "$out" != *"cannot write"* ]]'
+else
+	echo "ok $((n += 1)) - # SKIP script(1) cannot give a terminal here"
+fi
+
 # Closing the pipe early is normal use, not an error.
 "$errwhy" -l | head -n1 >/dev/null
 pipe_status=${PIPESTATUS[0]}
