@@ -14,8 +14,10 @@ extern "C" {
 
 /* ---- the catalog ------------------------------------------------------------------------ */
 
-/* A family is a numbering scheme. Only errno today; signals, exit statuses and getaddrinfo
- * codes join later, so a number can match entries in several families. */
+/* Every pointer the catalog hands out (entries, their strings and arrays, the keys and labels
+ * below) points into tables compiled into the library: never NULL unless a field's comment says
+ * so, never to be freed, valid for as long as the library is loaded. */
+
 enum ew_family {
 	EW_FAMILY_ERRNO,
 	EW_FAMILY_COUNT
@@ -91,6 +93,7 @@ struct ew_entry {
 };
 
 size_t ew_entry_count(void);
+/* The entry at index, or NULL when index >= ew_entry_count(). */
 const struct ew_entry *ew_entry_at(size_t index);
 
 const char *ew_family_key(enum ew_family family);     /* "errno" */
@@ -98,6 +101,7 @@ const char *ew_family_label(enum ew_family family);   /* "Linux / POSIX" */
 const char *ew_system_key(enum ew_system system);     /* "darwin": the JSON key */
 const char *ew_system_label(enum ew_system system);   /* "macOS / Darwin" */
 const char *ew_confidence_key(enum ew_confidence c);  /* "medium" */
+/* For a value outside its enum each of these returns "?", never NULL. */
 
 /* ---- lookup ----------------------------------------------------------------------------- */
 
@@ -109,6 +113,7 @@ enum ew_match_kind {
 	EW_MATCH_FOREIGN  /* a number on another system, see ew_lookup_foreign() */
 };
 
+/* A match's entry and as_name point into the catalog: no need to free them, ever. */
 struct ew_match {
 	const struct ew_entry *entry;
 	enum ew_match_kind kind;
@@ -118,31 +123,54 @@ struct ew_match {
 	long number;           /* the number that matched, for NUMBER and FOREIGN */
 };
 
-/* Everything a query can mean: a name, a number in decimal or hex with an optional minus
- * (kernel style), or a strerror text. Fills at most max matches, each labelled, and returns
- * how many there are (0: nothing matched). */
-size_t ew_lookup(const char *query, struct ew_match *out, size_t max);
+/* The four lookups below share one contract:
+ * - they write at most max results to out and return how many they wrote (<= max);
+ * - *total, when total is not NULL, receives how many results there are in all, so a caller
+ *   that got fewer than *total can make room and ask again (or pass out = NULL, max = 0 to
+ *   count first);
+ * - out may be NULL (nothing is written, 0 is returned, *total still counts);
+ * - a NULL query, name or word matches nothing: 0, and *total is 0;
+ * - the matches point into the catalog (see above); the query need not outlive the call.
+ * Allocation failure inside ew_suggest() or ew_search() reads as no match. */
+
+/* Everything a query can mean: a name, a number (see ew_number_parse()), or a strerror text.
+ * White space around the query, and quotes around all of it, are ignored. Each match is
+ * labelled with how the query was read. */
+size_t ew_lookup(const char *query, struct ew_match *out, size_t max, size_t *total);
+
+/* Reads a number as errwhy does: decimal ("98", "077" is 77: a leading zero is not octal) or
+ * hexadecimal after 0x ("0x62"), with an optional sign that is dropped (the kernel's -98 is 98).
+ * The whole text must be the number. Stores the magnitude in *out (when out is not NULL) and
+ * returns 0; -EINVAL for text that is not a number (or NULL), -ERANGE above LONG_MAX. */
+int ew_number_parse(const char *text, long *out);
 
 /* A set of systems for --os: "darwin" is one, "windows" is both Windows tables, "all" all.
- * Returns a bit mask of (1u << enum ew_system), or 0 for an unknown name. */
+ * Returns a bit mask of (1u << enum ew_system), or 0 for an unknown name or NULL. */
 unsigned ew_os_parse(const char *name);
-const char *ew_os_names(void); /* "darwin, freebsd, ...": for usage messages */
+/* "darwin, freebsd, ...": for usage messages; a static string. */
+const char *ew_os_names(void);
 
-/* The entries whose number on any system in mask is number: one match per entry and name,
- * with every system it matched in systems. */
-size_t ew_lookup_foreign(unsigned mask, long number, struct ew_match *out, size_t max);
+/* The entries whose number on any system in mask is number (its sign is ignored; numbers
+ * beyond 32 bits match nothing): one match per entry and name, with every system it matched
+ * in systems. */
+size_t ew_lookup_foreign(unsigned mask, long number, struct ew_match *out, size_t max,
+			 size_t *total);
 
 /* Names close to a mistyped query, closest first ("EADRINUSE" -> EADDRINUSE). */
-size_t ew_suggest(const char *query, const struct ew_entry **out, size_t max);
+size_t ew_suggest(const char *query, const struct ew_entry **out, size_t max, size_t *total);
 
-/* The entries whose name, message, title or text contain every word, best first. */
+/* The entries whose name, message, title or text contain every one of the n_words words,
+ * best first. words may be NULL only when n_words is 0; a NULL word matches nothing. */
 size_t ew_search(const char *const *words, size_t n_words, const struct ew_entry **out,
-		 size_t max);
+		 size_t max, size_t *total);
 
 /* ---- output buffers --------------------------------------------------------------------- */
 
 /* A growable string. After a failed allocation it keeps its contents and sets failed, and
- * later appends do nothing, so a renderer checks once at the end. */
+ * later appends do nothing, so a renderer checks once at the end.
+ * The buffer owns data (NUL-terminated once anything was appended, NULL before); it lives until
+ * ew_buf_free(), and any append may move it. Every function here does nothing when b is NULL,
+ * and an append of a NULL string (s, fmt) appends nothing. */
 struct ew_buf {
 	char *data;
 	size_t len;
@@ -151,7 +179,9 @@ struct ew_buf {
 };
 
 void ew_buf_init(struct ew_buf *b);
+/* Frees data and leaves b empty, ready for use again. */
 void ew_buf_free(struct ew_buf *b);
+/* Appends n bytes of s (which may hold NULs); s is copied and need not outlive the call. */
 void ew_buf_append(struct ew_buf *b, const char *s, size_t n);
 void ew_buf_puts(struct ew_buf *b, const char *s);
 void ew_buf_putc(struct ew_buf *b, char c);
@@ -183,18 +213,26 @@ struct ew_text_style {
 struct ew_port_report;
 
 /* What live diagnosis found on this machine, shown as the "On this machine" section of a page.
- * NULL members (or a NULL pointer) mean nothing was looked at. Later diagnoses (a path, file
+ * NULL members (or a NULL pointer) mean nothing was looked at; the caller owns what they point
+ * to, and renderers only read it during the call. Later diagnoses (a path, file
  * descriptor limits) become members here. */
 struct ew_diagnosis {
 	const struct ew_port_report *port;
 };
 
-/* The reference page of one match. The match says how the query was read; diag may be NULL. */
+/* The renderers append to b and return 0, -ENOMEM when b failed to grow, or -EINVAL (and
+ * append nothing) when b, a match or its entry is NULL, or a match's kind is not an
+ * enum ew_match_kind. They keep no pointer to anything passed in. */
+
+/* The reference page of one match. The match says how the query was read; st may be NULL
+ * (80 columns, no colour), diag may be NULL (no "On this machine"). */
 int ew_render_text(struct ew_buf *b, const struct ew_match *m, const struct ew_text_style *st,
 		   const struct ew_diagnosis *diag);
-/* "EADDRINUSE 98 Address already in use": the columns of moreutils errno -l. */
-void ew_render_brief(struct ew_buf *b, const struct ew_entry *e, const char *as_name);
-/* A JSON array of entries, each with "on_this_machine" when diag has anything. 0 or -ENOMEM. */
+/* "EADDRINUSE 98 Address already in use": the columns of moreutils errno -l. as_name is the
+ * name to print (an alias); NULL means the entry's own. */
+int ew_render_brief(struct ew_buf *b, const struct ew_entry *e, const char *as_name);
+/* A JSON array of the n matches' entries (m may be NULL when n is 0), each with
+ * "on_this_machine" when diag (which may be NULL) has anything. */
 int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pretty,
 		   const struct ew_diagnosis *diag);
 

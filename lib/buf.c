@@ -8,11 +8,15 @@
 
 void ew_buf_init(struct ew_buf *b)
 {
+	if (!b)
+		return;
 	*b = (struct ew_buf){0};
 }
 
 void ew_buf_free(struct ew_buf *b)
 {
+	if (!b)
+		return;
 	free(b->data);
 	ew_buf_init(b);
 }
@@ -45,9 +49,11 @@ static bool reserve(struct ew_buf *b, size_t n)
 	return true;
 }
 
+/* A NULL buffer or string is a no-op, so that a caller's missing field costs a missing line,
+ * not a crash (the contract in errwhy.h). */
 void ew_buf_append(struct ew_buf *b, const char *s, size_t n)
 {
-	if (!reserve(b, n))
+	if (!b || !s || !reserve(b, n))
 		return;
 	memcpy(b->data + b->len, s, n);
 	b->len += n;
@@ -56,7 +62,8 @@ void ew_buf_append(struct ew_buf *b, const char *s, size_t n)
 
 void ew_buf_puts(struct ew_buf *b, const char *s)
 {
-	ew_buf_append(b, s, strlen(s));
+	if (s)
+		ew_buf_append(b, s, strlen(s));
 }
 
 void ew_buf_putc(struct ew_buf *b, char c)
@@ -69,7 +76,7 @@ void ew_buf_vprintf(struct ew_buf *b, const char *fmt, va_list ap)
 	va_list again;
 	int n;
 
-	if (b->failed)
+	if (!b || !fmt || b->failed)
 		return;
 	va_copy(again, ap);
 	n = vsnprintf(NULL, 0, fmt, again);

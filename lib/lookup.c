@@ -29,24 +29,50 @@ static const char *trim(const char *s, size_t *len)
 	return s;
 }
 
-/* 98, -98, +98, 0x62, -0x62: a whole query that is one integer. */
-static bool parse_number(const char *s, size_t len, long *out)
+/* The magnitude of one integer in [s, s+len): 98, -98, +98, 0x62, -0x62. Decimal, or hex after
+ * 0x; a leading zero does not make octal ("077" is 77), as errwhy(1) says. Accumulated by hand
+ * rather than with strtol(), so the base is ours and LONG_MIN needs no negating. */
+static int parse_number(const char *s, size_t len, long *out)
 {
-	char tmp[32], *end;
-	long v;
+	unsigned long v = 0, base = 10;
+	size_t i = 0;
 
-	if (len == 0 || len >= sizeof(tmp))
-		return false;
-	memcpy(tmp, s, len);
-	tmp[len] = '\0';
-	if (!isdigit((unsigned char)tmp[tmp[0] == '-' || tmp[0] == '+']))
-		return false;
-	errno = 0;
-	v = strtol(tmp, &end, 0);
-	if (errno || *end)
-		return false;
-	*out = v < 0 ? -v : v;
-	return true;
+	if (len && (s[0] == '-' || s[0] == '+'))
+		i++;
+	if (len - i > 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
+		base = 16;
+		i += 2;
+	}
+	if (i == len)
+		return -EINVAL;
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		unsigned long d;
+		if (isdigit(c))
+			d = (unsigned long)(c - '0');
+		else if (base == 16 && isxdigit(c))
+			d = (unsigned long)(tolower(c) - 'a' + 10);
+		else
+			return -EINVAL;
+		if (v > ((unsigned long)LONG_MAX - d) / base)
+			return -ERANGE;
+		v = v * base + d;
+	}
+	*out = (long)v;
+	return 0;
+}
+
+int ew_number_parse(const char *text, long *out)
+{
+	long v;
+	int r;
+
+	if (!text)
+		return -EINVAL;
+	r = parse_number(text, strlen(text), &v);
+	if (r == 0 && out)
+		*out = v;
+	return r;
 }
 
 static bool same_word(const char *a, size_t alen, const char *b)
@@ -54,71 +80,87 @@ static bool same_word(const char *a, size_t alen, const char *b)
 	return strlen(b) == alen && strncasecmp(a, b, alen) == 0;
 }
 
-static size_t add(struct ew_match *out, size_t n, size_t max, struct ew_match m)
+/* Where matches go: at most max into out (which may be NULL), while total counts them all. */
+struct sink {
+	struct ew_match *out;
+	size_t max;
+	size_t written;
+	size_t total;
+};
+
+static void add(struct sink *k, struct ew_match m)
 {
-	if (n < max)
-		out[n] = m;
-	return n + 1;
+	if (k->out && k->written < k->max)
+		k->out[k->written++] = m;
+	k->total++;
+}
+
+/* The sink's results through the public contract: written is returned, total reported. */
+static size_t finish(const struct sink *k, size_t *total)
+{
+	if (total)
+		*total = k->total;
+	return k->written;
 }
 
 /* A name, an alias, or the kernel's negative form of either. */
-static size_t by_name(const char *q, size_t len, struct ew_match *out, size_t max)
+static void by_name(const char *q, size_t len, struct sink *k)
 {
-	size_t n = 0;
-
 	if (len > 1 && q[0] == '-') {
 		q++;
 		len--;
 	}
 	for (size_t i = 0; i < ew_catalog_size; i++) {
 		const struct ew_entry *e = &ew_catalog[i];
-		for (size_t k = 0; k < e->n_numbers; k++) {
-			if (!same_word(q, len, e->numbers[k].name))
+		for (size_t r = 0; r < e->n_numbers; r++) {
+			if (!same_word(q, len, e->numbers[r].name))
 				continue;
-			n = add(out, n, max, (struct ew_match){
-				.entry = e, .kind = k ? EW_MATCH_ALIAS : EW_MATCH_NAME,
-				.as_name = e->numbers[k].name, .system = -1, .number = e->number});
+			add(k, (struct ew_match){
+				.entry = e, .kind = r ? EW_MATCH_ALIAS : EW_MATCH_NAME,
+				.as_name = e->numbers[r].name, .system = -1, .number = e->number});
 		}
 	}
-	return n;
 }
 
 /* strerror texts, ignoring case and a final full stop ("Address already in use."). */
-static size_t by_message(const char *q, size_t len, struct ew_match *out, size_t max)
+static void by_message(const char *q, size_t len, struct sink *k)
 {
-	size_t n = 0;
-
 	if (len && q[len - 1] == '.')
 		len--;
 	for (size_t i = 0; i < ew_catalog_size; i++) {
 		const struct ew_entry *e = &ew_catalog[i];
 		if (same_word(q, len, e->message))
-			n = add(out, n, max, (struct ew_match){
+			add(k, (struct ew_match){
 				.entry = e, .kind = EW_MATCH_MESSAGE, .as_name = e->name,
 				.system = -1, .number = e->number});
 	}
-	return n;
 }
 
-size_t ew_lookup(const char *query, struct ew_match *out, size_t max)
+size_t ew_lookup(const char *query, struct ew_match *out, size_t max, size_t *total)
 {
-	size_t len, n;
-	const char *q = trim(query, &len);
+	struct sink k = {.out = out, .max = max};
+	size_t len;
+	const char *q;
 	long number;
 
+	if (!query)
+		return finish(&k, total);
+	q = trim(query, &len);
 	if (len == 0)
-		return 0;
-	if (parse_number(q, len, &number)) {
-		n = 0;
+		return finish(&k, total);
+	if (parse_number(q, len, &number) == 0) {
 		for (size_t i = 0; i < ew_catalog_size; i++)
 			if (ew_catalog[i].number == number)
-				n = add(out, n, max, (struct ew_match){
+				add(&k, (struct ew_match){
 					.entry = &ew_catalog[i], .kind = EW_MATCH_NUMBER,
 					.as_name = ew_catalog[i].name, .system = -1, .number = number});
-		return n;
+		return finish(&k, total);
 	}
-	n = by_name(q, len, out, max);
-	return n ? n : by_message(q, len, out, max);
+	/* A word that looks like a number but is not one (too big, "09z") is no name either. */
+	by_name(q, len, &k);
+	if (k.total == 0)
+		by_message(q, len, &k);
+	return finish(&k, total);
 }
 
 /* ---- numbers on other systems ----------------------------------------------------------- */
@@ -143,6 +185,8 @@ static const struct {
 
 unsigned ew_os_parse(const char *name)
 {
+	if (!name)
+		return 0;
 	for (size_t i = 0; i < sizeof(os_names) / sizeof(os_names[0]); i++)
 		if (strcasecmp(name, os_names[i].name) == 0)
 			return os_names[i].mask;
@@ -155,25 +199,27 @@ const char *ew_os_names(void)
 	       "linux-alpha, linux-mips, linux-parisc, linux-sparc, all";
 }
 
-/* Adds a foreign match, or adds sys to the match already made for the same entry and name. */
-static size_t add_foreign(struct ew_match *out, size_t n, size_t max, const struct ew_entry *e,
-			  const char *name, int sys, long number)
+/* The row of e that names number on sys: the first that has it, EAGAIN before EWOULDBLOCK;
+ * -1 if none does. */
+static long row_on(const struct ew_entry *e, int sys, long number)
 {
-	for (size_t i = 0; i < n && i < max; i++) {
-		if (out[i].entry == e && strcmp(out[i].as_name, name) == 0) {
-			out[i].systems |= 1u << sys;
-			return n;
-		}
-	}
-	return add(out, n, max, (struct ew_match){
-		.entry = e, .kind = EW_MATCH_FOREIGN, .as_name = name, .system = sys,
-		.systems = 1u << sys, .number = number});
+	for (size_t r = 0; r < e->n_numbers; r++)
+		if (e->numbers[r].on[sys] == number)
+			return (long)r;
+	return -1;
 }
 
-size_t ew_lookup_foreign(unsigned mask, long number, struct ew_match *out, size_t max)
+/* One match per entry and name; a name matched on several systems gets every system in its
+ * match. Whether a (entry, name) was met already is worked out from the catalog, not from out,
+ * so the total is right however small max is. */
+size_t ew_lookup_foreign(unsigned mask, long number, struct ew_match *out, size_t max,
+			 size_t *total)
 {
-	size_t n = 0;
+	struct sink k = {.out = out, .max = max};
 
+	/* Every table holds 32-bit numbers; this also keeps -LONG_MIN from being computed. */
+	if (number < -(long)INT32_MAX || number > (long)INT32_MAX)
+		return finish(&k, total);
 	if (number < 0)
 		number = -number;
 	for (int sys = 0; sys < EW_SYS_COUNT; sys++) {
@@ -181,16 +227,28 @@ size_t ew_lookup_foreign(unsigned mask, long number, struct ew_match *out, size_
 			continue;
 		for (size_t i = 0; i < ew_catalog_size; i++) {
 			const struct ew_entry *e = &ew_catalog[i];
-			/* The first row that has the number names it: EAGAIN before EWOULDBLOCK. */
-			for (size_t k = 0; k < e->n_numbers; k++) {
-				if (e->numbers[k].on[sys] != number)
-					continue;
-				n = add_foreign(out, n, max, e, e->numbers[k].name, sys, number);
-				break;
+			long r = row_on(e, sys, number);
+			int first = sys;
+			if (r < 0)
+				continue;
+			for (int s = 0; s < sys; s++)
+				if ((mask & (1u << s)) && row_on(e, s, number) == r) {
+					first = s;
+					break;
+				}
+			if (first == sys) {
+				add(&k, (struct ew_match){
+					.entry = e, .kind = EW_MATCH_FOREIGN,
+					.as_name = e->numbers[r].name, .system = sys,
+					.systems = 1u << sys, .number = number});
+				continue;
 			}
+			for (size_t w = 0; w < k.written; w++)
+				if (out[w].entry == e && out[w].as_name == e->numbers[r].name)
+					out[w].systems |= 1u << sys;
 		}
 	}
-	return n;
+	return finish(&k, total);
 }
 
 /* ---- suggestions ------------------------------------------------------------------------ */
@@ -241,13 +299,18 @@ static int by_distance(const void *a, const void *b)
 	return x->entry->number - y->entry->number;
 }
 
-size_t ew_suggest(const char *query, const struct ew_entry **out, size_t max)
+size_t ew_suggest(const char *query, const struct ew_entry **out, size_t max, size_t *total)
 {
-	struct candidate found[64];
-	size_t n = 0, len;
-	const char *q = trim(query, &len);
+	struct candidate *found;
+	size_t n = 0, len, written = 0;
+	const char *q;
 	char name[33];
 
+	if (total)
+		*total = 0;
+	if (!query)
+		return 0;
+	q = trim(query, &len);
 	if (len && q[0] == '-') {
 		q++;
 		len--;
@@ -256,7 +319,10 @@ size_t ew_suggest(const char *query, const struct ew_entry **out, size_t max)
 		return 0;
 	memcpy(name, q, len);
 	name[len] = '\0';
-	for (size_t i = 0; i < ew_catalog_size && n < sizeof(found) / sizeof(found[0]); i++) {
+	found = calloc(ew_catalog_size ? ew_catalog_size : 1, sizeof(*found));
+	if (!found)
+		return 0;
+	for (size_t i = 0; i < ew_catalog_size; i++) {
 		const struct ew_entry *e = &ew_catalog[i];
 		unsigned best = UINT_MAX;
 		for (size_t k = 0; k < e->n_numbers; k++) {
@@ -268,9 +334,12 @@ size_t ew_suggest(const char *query, const struct ew_entry **out, size_t max)
 			found[n++] = (struct candidate){e, best};
 	}
 	qsort(found, n, sizeof(*found), by_distance);
-	for (size_t i = 0; i < n && i < max; i++)
-		out[i] = found[i].entry;
-	return n < max ? n : max;
+	for (; out && written < n && written < max; written++)
+		out[written] = found[written].entry;
+	free(found);
+	if (total)
+		*total = n;
+	return written;
 }
 
 /* ---- search ----------------------------------------------------------------------------- */
@@ -329,31 +398,39 @@ static int by_score(const void *a, const void *b)
 }
 
 size_t ew_search(const char *const *words, size_t n_words, const struct ew_entry **out,
-		 size_t max)
+		 size_t max, size_t *total)
 {
 	struct scored *hits;
-	size_t n = 0;
+	size_t n = 0, written = 0;
 
-	if (n_words == 0)
+	if (total)
+		*total = 0;
+	if (!words || n_words == 0)
 		return 0;
-	hits = calloc(ew_catalog_size, sizeof(*hits));
+	/* A missing word can be found nowhere: no entry contains all of them. */
+	for (size_t w = 0; w < n_words; w++)
+		if (!words[w])
+			return 0;
+	hits = calloc(ew_catalog_size ? ew_catalog_size : 1, sizeof(*hits));
 	if (!hits)
 		return 0;
 	for (size_t i = 0; i < ew_catalog_size; i++) {
-		int total = 0;
+		int sum = 0;
 		size_t w;
 		for (w = 0; w < n_words; w++) {
 			int s = word_score(&ew_catalog[i], words[w]);
 			if (s == 0)
 				break;
-			total += s;
+			sum += s;
 		}
 		if (w == n_words)
-			hits[n++] = (struct scored){&ew_catalog[i], total};
+			hits[n++] = (struct scored){&ew_catalog[i], sum};
 	}
 	qsort(hits, n, sizeof(*hits), by_score);
-	for (size_t i = 0; i < n && i < max; i++)
-		out[i] = hits[i].entry;
+	for (; out && written < n && written < max; written++)
+		out[written] = hits[written].entry;
 	free(hits);
-	return n;
+	if (total)
+		*total = n;
+	return written;
 }

@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "pager.h"
 
 #define MAX_QUERY 4096 /* bytes; a longer argument is a paste gone wrong, not a query */
-#define MAX_MATCHES 64
 
 static const char usage_text[] =
 	"usage: errwhy [OPTIONS] QUERY...\n"
@@ -19,7 +19,8 @@ static const char usage_text[] =
 	"\n"
 	"Explains a Linux/POSIX error: what it means, why it happens, how to fix it.\n"
 	"A QUERY is a name (EADDRINUSE, eaddrinuse, -EADDRINUSE), a number (98, -98, 0x62)\n"
-	"or a message (\"Address already in use\").\n"
+	"or a message (\"Address already in use\"). Numbers are decimal (077 is 77, not\n"
+	"octal) or hexadecimal after 0x.\n"
 	"\n"
 	"options:\n"
 	"  -l, --list           every entry, one line each: NAME NUMBER message\n"
@@ -31,6 +32,8 @@ static const char usage_text[] =
 	"      --json           a JSON array of entries\n"
 	"      --port PORT      add \"On this machine\": who holds PORT now (errwhy port)\n"
 	"      --color=WHEN     auto (default), always or never; NO_COLOR is honoured\n"
+	"      --no-pager       do not page: pages, --list, --search and --json go through\n"
+	"                       $PAGER (less -FRX by default) only on a terminal\n"
 	"  -h, --help           this text\n"
 	"      --version        the version\n"
 	"\n"
@@ -49,6 +52,7 @@ struct options {
 	unsigned os_mask;
 	bool has_port;
 	uint16_t port;
+	bool pager;
 	char **queries;
 	int n_queries;
 };
@@ -115,10 +119,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->mode = MODE_BRIEF;
 		} else if (strcmp(a, "--json") == 0) {
 			o->json = true;
+		} else if (strcmp(a, "--no-pager") == 0) {
+			o->pager = false;
 		} else if (strcmp(a, "--os") == 0 || strncmp(a, "--os=", 5) == 0) {
 			const char *sys = a[4] == '=' ? a + 5 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!sys)
 				return usage_error("%s needs a SYSTEM", a);
+			/* Keeping only the last would answer a question nobody asked. */
+			if (o->os_mask)
+				return usage_error("%s", "--os was given twice; give one SYSTEM (or 'all')");
 			o->os_mask = ew_os_parse(sys);
 			if (!o->os_mask) {
 				fprintf(stderr, "errwhy: unknown system '%s'; known: %s\n",
@@ -129,6 +138,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			const char *port = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!port)
 				return usage_error("%s needs a PORT", a);
+			if (o->has_port)
+				return usage_error("%s", "--port was given twice; one port per run");
 			if (ew_port_parse(port, &o->port) < 0)
 				return usage_error("--port takes a port from 1 to 65535, not '%s'", port);
 			o->has_port = true;
@@ -162,7 +173,7 @@ static void print_query(FILE *f, const char *q)
 static void report_unknown(const char *q)
 {
 	const struct ew_entry *near[3];
-	size_t n = ew_suggest(q, near, 3);
+	size_t n = ew_suggest(q, near, 3, NULL);
 
 	fputs("errwhy: no error matches ", stderr);
 	print_query(stderr, q);
@@ -175,19 +186,45 @@ static void report_unknown(const char *q)
 	fputs("\nTry 'errwhy --search WORDS' or 'errwhy --list'.\n", stderr);
 }
 
-/* The answers to one query, appended to *all; returns how many. */
-static size_t answer(const struct options *o, const char *q, struct ew_match *all, size_t n_all)
+/* Every match of one query, into out[written..), up to max; *total says how many exist. */
+static size_t answer_into(const struct options *o, const char *q, struct ew_match *out,
+			  size_t max, size_t *total)
 {
-	size_t room = MAX_MATCHES - n_all;
+	long v;
 
+	*total = 0;
 	if (o->os_mask) {
-		char *end;
-		long v = strtol(q, &end, 0);
-		if (*q == '\0' || *end != '\0')
+		/* The same reading of numbers as ew_lookup(); too big a number matches nothing. */
+		if (ew_number_parse(q, &v) < 0)
 			return 0;
-		return ew_lookup_foreign(o->os_mask, v, all + n_all, room);
+		return ew_lookup_foreign(o->os_mask, v, out, max, total);
 	}
-	return ew_lookup(q, all + n_all, room);
+	return ew_lookup(q, out, max, total);
+}
+
+/* A list of matches that grows as queries are answered: no answer is ever dropped. */
+struct matches {
+	struct ew_match *m;
+	size_t n, cap;
+};
+
+/* The answers to one query, appended to all; returns how many, or -1 when out of memory. */
+static long answer(const struct options *o, const char *q, struct matches *all)
+{
+	size_t total, got = answer_into(o, q, all->m ? all->m + all->n : NULL, all->cap - all->n,
+					&total);
+
+	if (got < total) {
+		size_t cap = all->n + total + 16;
+		struct ew_match *m = realloc(all->m, cap * sizeof(*m));
+		if (!m)
+			return -1;
+		all->m = m;
+		all->cap = cap;
+		got = answer_into(o, q, all->m + all->n, all->cap - all->n, &total);
+	}
+	all->n += got;
+	return (long)got;
 }
 
 /* The pages of one query's answers; when there are several, each says how it was read. */
@@ -223,34 +260,39 @@ static int diagnose(const struct options *o, struct ew_diagnosis *diag, struct e
 
 static int lookup_queries(const struct options *o, struct ew_buf *out)
 {
-	struct ew_match matches[MAX_MATCHES];
-	size_t n = 0;
+	struct matches all = {0};
 	struct ew_diagnosis diag;
 	struct ew_port_report *port;
 	int status = diagnose(o, &diag, &port);
 	struct ew_text_style st = {.width = ew_cli_width(), .color = ew_cli_use_color(o->color)};
 
-	for (int i = 0; i < o->n_queries; i++) {
+	for (int i = 0; i < o->n_queries && status != EW_EXIT_SYSTEM; i++) {
 		const char *q = o->queries[i];
-		size_t found = answer(o, q, matches, n);
+		size_t before = all.n;
+		long found = answer(o, q, &all);
+		if (found < 0) {
+			status = ew_cli_fail(EW_EXIT_SYSTEM, "out of memory");
+			break;
+		}
 		if (found == 0) {
 			report_unknown(q);
 			status = EW_EXIT_NO;
 		}
-		found = found < MAX_MATCHES - n ? found : MAX_MATCHES - n;
 		/* Pages go out per query, so each query's answers stay together and labelled. */
 		if (!o->json && o->mode == MODE_PAGE && found) {
 			if (out->len)
 				ew_buf_puts(out, "\n\n");
-			render_pages(out, q, matches + n, found, st, &diag);
+			render_pages(out, q, all.m + before, (size_t)found, st, &diag);
 		}
-		n += found;
 	}
-	if (o->json)
-		ew_render_json(out, matches, n, true, &diag);
-	else if (o->mode == MODE_BRIEF)
-		for (size_t i = 0; i < n; i++)
-			ew_render_brief(out, matches[i].entry, matches[i].as_name);
+	if (status != EW_EXIT_SYSTEM) {
+		if (o->json)
+			ew_render_json(out, all.m, all.n, true, &diag);
+		else if (o->mode == MODE_BRIEF)
+			for (size_t i = 0; i < all.n; i++)
+				ew_render_brief(out, all.m[i].entry, all.m[i].as_name);
+	}
+	free(all.m);
 	if (port)
 		ew_port_report_free(port);
 	return status;
@@ -283,12 +325,14 @@ static int list_all(const struct options *o, struct ew_buf *out)
 
 static int search(const struct options *o, struct ew_buf *out)
 {
-	const struct ew_entry *found[MAX_MATCHES];
-	struct ew_match m[MAX_MATCHES];
-	size_t n = ew_search((const char *const *)o->queries, (size_t)o->n_queries, found,
-			     MAX_MATCHES);
+	const char *const *words = (const char *const *)o->queries;
+	size_t total, n;
+	const struct ew_entry **found;
+	struct ew_match *m;
 
-	if (n == 0) {
+	/* Counted first, then fetched whole: every entry that matches is shown. */
+	ew_search(words, (size_t)o->n_queries, NULL, 0, &total);
+	if (total == 0) {
 		fputs("errwhy: no entry mentions all of:", stderr);
 		for (int i = 0; i < o->n_queries; i++) {
 			fputc(' ', stderr);
@@ -297,8 +341,14 @@ static int search(const struct options *o, struct ew_buf *out)
 		fputc('\n', stderr);
 		return EW_EXIT_NO;
 	}
-	if (n > MAX_MATCHES)
-		n = MAX_MATCHES;
+	found = calloc(total, sizeof(*found));
+	m = calloc(total, sizeof(*m));
+	if (!found || !m) {
+		free(found);
+		free(m);
+		return ew_cli_fail(EW_EXIT_SYSTEM, "out of memory");
+	}
+	n = ew_search(words, (size_t)o->n_queries, found, total, NULL);
 	for (size_t i = 0; i < n; i++) {
 		m[i] = (struct ew_match){.entry = found[i], .kind = EW_MATCH_NAME,
 					 .as_name = found[i]->name, .system = -1};
@@ -307,12 +357,31 @@ static int search(const struct options *o, struct ew_buf *out)
 	}
 	if (o->json)
 		ew_render_json(out, m, n, true, NULL);
+	free(found);
+	free(m);
 	return EW_EXIT_OK;
+}
+
+/* Writes the answer, through the pager when it is one to read on a terminal (--brief is a
+ * line or two meant for scripts and eyes alike: never paged). */
+static int write_out(const struct options *o, const struct ew_buf *out)
+{
+	struct ew_pager pager;
+	int wrote;
+
+	if (!o->pager || out->failed || out->len == 0 || (o->mode == MODE_BRIEF && !o->json) ||
+	    !ew_pager_start(&pager))
+		return ew_cli_write(out);
+	/* A reader who quits early makes this EPIPE, which ew_cli_write() takes as done. */
+	wrote = ew_cli_write(out);
+	if (!ew_pager_finish(&pager))
+		wrote = ew_cli_write(out);
+	return wrote;
 }
 
 int ew_cmd_lookup(int argc, char **argv)
 {
-	struct options o = {.mode = MODE_PAGE};
+	struct options o = {.mode = MODE_PAGE, .pager = true};
 	struct ew_buf out;
 	int status, wrote;
 
@@ -328,7 +397,8 @@ int ew_cmd_lookup(int argc, char **argv)
 		status = search(&o, &out);
 	else
 		status = lookup_queries(&o, &out);
-	wrote = ew_cli_write(&out);
+	/* Colour and width were settled while rendering, before the pager takes stdout. */
+	wrote = write_out(&o, &out);
 	ew_buf_free(&out);
 	free(o.queries);
 	return wrote != EW_EXIT_OK ? wrote : status;

@@ -59,7 +59,11 @@ static json_t *match_info(const struct ew_match *m)
 		[EW_MATCH_NUMBER] = "number", [EW_MATCH_MESSAGE] = "message",
 		[EW_MATCH_FOREIGN] = "foreign_number",
 	};
-	json_t *o = json_pack("{s:s, s:s}", "kind", kinds[m->kind], "as", m->as_name);
+	/* kind comes from the caller: an unknown one must not index past the table. */
+	const char *kind = (unsigned)m->kind < sizeof(kinds) / sizeof(kinds[0]) && kinds[m->kind]
+		? kinds[m->kind] : "unknown";
+	json_t *o = json_pack("{s:s, s:s}", "kind", kind,
+			      "as", m->as_name ? m->as_name : m->entry->name);
 
 	if (m->kind == EW_MATCH_NUMBER || m->kind == EW_MATCH_FOREIGN)
 		json_object_set_new(o, "number", json_integer(m->number));
@@ -111,8 +115,14 @@ static json_t *entry(const struct ew_match *m)
 int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pretty,
 		   const struct ew_diagnosis *diag)
 {
-	json_t *a = json_array();
+	json_t *a;
 
+	if (!b || (!m && n))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (!m[i].entry || (unsigned)m[i].kind > EW_MATCH_FOREIGN)
+			return -EINVAL;
+	a = json_array();
 	if (!a)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "render.h"
 
@@ -41,6 +42,7 @@ static void match_note(struct ew_buf *b, const struct ew_match *m, const struct 
 		break;
 	case EW_MATCH_NAME:
 	case EW_MATCH_MESSAGE:
+	default:
 		return;
 	}
 	ew_buf_putc(b, '\n');
@@ -57,7 +59,10 @@ static void header(struct ew_buf *b, const struct ew_entry *e, const struct ew_m
 	ew_buf_printf(b, "  %d  %s  category: %s  confidence: %s\n", e->number,
 		      ew_family_label(e->family), e->category, ew_confidence_key(e->confidence));
 	ew_styled(b, EW_ANSI_BOLD, e->title, st->color);
-	ew_buf_printf(b, " (\"%s\")\n", e->message);
+	/* The message in quotes only adds something when it is not the title again. */
+	if (strcasecmp(e->title, e->message) != 0)
+		ew_buf_printf(b, " (\"%s\")", e->message);
+	ew_buf_putc(b, '\n');
 	match_note(b, m, st);
 }
 
@@ -128,6 +133,8 @@ static void avoid(struct ew_buf *b, const struct ew_entry *e, const struct ew_te
 /* One column per name (the entry's, then its aliases), one row per system. */
 static void numbers(struct ew_buf *b, const struct ew_entry *e, const struct ew_text_style *st)
 {
+	bool dash = false;
+
 	heading(b, "Numbers on other systems", st);
 	if (e->n_numbers > 1) {
 		ew_buf_printf(b, "%*s%-24s", INDENT, "", "");
@@ -139,9 +146,10 @@ static void numbers(struct ew_buf *b, const struct ew_entry *e, const struct ew_
 		ew_buf_printf(b, "%*s%-24s", INDENT, "", ew_system_label((enum ew_system)sys));
 		for (size_t k = 0; k < e->n_numbers; k++) {
 			int32_t v = e->numbers[k].on[sys];
-			if (v == EW_NO_NUMBER)
+			if (v == EW_NO_NUMBER) {
 				ew_buf_printf(b, "%-14s", "-");
-			else
+				dash = true;
+			} else
 				ew_buf_printf(b, "%-14d", (int)v);
 		}
 		/* Trailing blanks from the fixed-width columns serve no one. */
@@ -149,7 +157,9 @@ static void numbers(struct ew_buf *b, const struct ew_entry *e, const struct ew_
 			b->data[--b->len] = '\0';
 		ew_buf_putc(b, '\n');
 	}
-	ew_wrap(b, "(- : the system has no such name)", INDENT, INDENT, st);
+	/* A legend for a sign the table does not show is noise. */
+	if (dash)
+		ew_wrap(b, "(- : the system has no such name)", INDENT, INDENT, st);
 }
 
 static void sources(struct ew_buf *b, const struct ew_entry *e, const struct ew_text_style *st)
@@ -190,8 +200,14 @@ static void on_this_machine(struct ew_buf *b, const struct ew_diagnosis *diag,
 int ew_render_text(struct ew_buf *b, const struct ew_match *m, const struct ew_text_style *style,
 		   const struct ew_diagnosis *diag)
 {
-	const struct ew_entry *e = m->entry;
-	struct ew_text_style st = *style;
+	const struct ew_entry *e;
+	struct ew_text_style st = {.width = 80};
+
+	if (!b || !m || !m->entry || (unsigned)m->kind > EW_MATCH_FOREIGN)
+		return -EINVAL;
+	e = m->entry;
+	if (style)
+		st = *style;
 
 	/* Very narrow terminals still get readable, if ragged, text. */
 	if (st.width < 40)
@@ -211,7 +227,10 @@ int ew_render_text(struct ew_buf *b, const struct ew_match *m, const struct ew_t
 	return b->failed ? -ENOMEM : 0;
 }
 
-void ew_render_brief(struct ew_buf *b, const struct ew_entry *e, const char *as_name)
+int ew_render_brief(struct ew_buf *b, const struct ew_entry *e, const char *as_name)
 {
+	if (!b || !e)
+		return -EINVAL;
 	ew_buf_printf(b, "%s %d %s\n", as_name ? as_name : e->name, e->number, e->message);
+	return b->failed ? -ENOMEM : 0;
 }

@@ -1,6 +1,7 @@
 /* test_lookup.c: lookup from names, numbers, messages and other systems' numbers, the
  * suggestions for typos, and search, against the real compiled catalog. */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +15,7 @@
 static const struct ew_entry *only(const char *query, enum ew_match_kind kind)
 {
 	struct ew_match m[8];
-	size_t n = ew_lookup(query, m, 8);
+	size_t n = ew_lookup(query, m, 8, NULL);
 
 	assert_int_equal(n, 1);
 	assert_int_equal(m[0].kind, kind);
@@ -50,7 +51,7 @@ static void test_aliases(void **state)
 	struct ew_match m[4];
 	(void)state;
 
-	assert_int_equal(ew_lookup("EWOULDBLOCK", m, 4), 1);
+	assert_int_equal(ew_lookup("EWOULDBLOCK", m, 4, NULL), 1);
 	assert_int_equal(m[0].kind, EW_MATCH_ALIAS);
 	assert_string_equal(m[0].entry->name, "EAGAIN");
 	assert_string_equal(m[0].as_name, "EWOULDBLOCK");
@@ -63,14 +64,14 @@ static void test_nothing_matches(void **state)
 	struct ew_match m[4];
 	(void)state;
 
-	assert_int_equal(ew_lookup("EADRINUSE", m, 4), 0);
-	assert_int_equal(ew_lookup("", m, 4), 0);
-	assert_int_equal(ew_lookup("   ", m, 4), 0);
-	assert_int_equal(ew_lookup("0", m, 4), 0);
-	assert_int_equal(ew_lookup("4000", m, 4), 0);
-	assert_int_equal(ew_lookup("99999999999999999999999", m, 4), 0);
-	assert_int_equal(ew_lookup("0x", m, 4), 0);
-	assert_int_equal(ew_lookup("\xff\xfe\x01", m, 4), 0);
+	assert_int_equal(ew_lookup("EADRINUSE", m, 4, NULL), 0);
+	assert_int_equal(ew_lookup("", m, 4, NULL), 0);
+	assert_int_equal(ew_lookup("   ", m, 4, NULL), 0);
+	assert_int_equal(ew_lookup("0", m, 4, NULL), 0);
+	assert_int_equal(ew_lookup("4000", m, 4, NULL), 0);
+	assert_int_equal(ew_lookup("99999999999999999999999", m, 4, NULL), 0);
+	assert_int_equal(ew_lookup("0x", m, 4, NULL), 0);
+	assert_int_equal(ew_lookup("\xff\xfe\x01", m, 4, NULL), 0);
 }
 
 static void test_foreign_numbers(void **state)
@@ -79,20 +80,20 @@ static void test_foreign_numbers(void **state)
 	(void)state;
 
 	/* A macOS user's [Errno 48]. */
-	assert_int_equal(ew_lookup_foreign(ew_os_parse("darwin"), 48, m, 8), 1);
+	assert_int_equal(ew_lookup_foreign(ew_os_parse("darwin"), 48, m, 8, NULL), 1);
 	assert_string_equal(m[0].entry->name, "EADDRINUSE");
 	assert_int_equal(m[0].system, EW_SYS_DARWIN);
 	/* Windows is two tables: Winsock and the C runtime. */
-	assert_int_equal(ew_lookup_foreign(ew_os_parse("windows"), 10048, m, 8), 1);
+	assert_int_equal(ew_lookup_foreign(ew_os_parse("windows"), 10048, m, 8, NULL), 1);
 	assert_string_equal(m[0].entry->name, "EADDRINUSE");
-	assert_int_equal(ew_lookup_foreign(ew_os_parse("windows"), 100, m, 8), 1);
+	assert_int_equal(ew_lookup_foreign(ew_os_parse("windows"), 100, m, 8, NULL), 1);
 	assert_string_equal(m[0].entry->name, "EADDRINUSE");
 	assert_int_equal(m[0].system, EW_SYS_WINDOWS_CRT);
 	/* On macOS, EOPNOTSUPP and ENOTSUP differ: 45 is ENOTSUP. */
-	assert_int_equal(ew_lookup_foreign(ew_os_parse("darwin"), 45, m, 8), 1);
+	assert_int_equal(ew_lookup_foreign(ew_os_parse("darwin"), 45, m, 8, NULL), 1);
 	assert_string_equal(m[0].entry->name, "EOPNOTSUPP");
 	assert_string_equal(m[0].as_name, "ENOTSUP");
-	assert_int_equal(ew_lookup_foreign(ew_os_parse("linux-mips"), 125, m, 8), 1);
+	assert_int_equal(ew_lookup_foreign(ew_os_parse("linux-mips"), 125, m, 8, NULL), 1);
 	assert_string_equal(m[0].entry->name, "EADDRINUSE");
 	assert_int_equal(ew_os_parse("plan9"), 0);
 }
@@ -102,12 +103,12 @@ static void test_suggestions(void **state)
 	const struct ew_entry *near[3];
 	(void)state;
 
-	assert_true(ew_suggest("EADRINUSE", near, 3) >= 1);
+	assert_true(ew_suggest("EADRINUSE", near, 3, NULL) >= 1);
 	assert_string_equal(near[0]->name, "EADDRINUSE");
-	assert_true(ew_suggest("ENOEMT", near, 3) >= 1);
+	assert_true(ew_suggest("ENOEMT", near, 3, NULL) >= 1);
 	assert_string_equal(near[0]->name, "ENOENT");
-	assert_int_equal(ew_suggest("hello world", near, 3), 0);
-	assert_int_equal(ew_suggest("EADDRINUSE", near, 3), 0); /* exact is no suggestion */
+	assert_int_equal(ew_suggest("hello world", near, 3, NULL), 0);
+	assert_int_equal(ew_suggest("EADDRINUSE", near, 3, NULL), 0); /* exact is no suggestion */
 }
 
 static void test_search(void **state)
@@ -117,9 +118,102 @@ static void test_search(void **state)
 	const char *none[] = {"zzzqqq"};
 	(void)state;
 
-	assert_true(ew_search(words, 2, found, 16) >= 1);
+	assert_true(ew_search(words, 2, found, 16, NULL) >= 1);
 	assert_string_equal(found[0]->name, "EADDRINUSE");
-	assert_int_equal(ew_search(none, 1, found, 16), 0);
+	assert_int_equal(ew_search(none, 1, found, 16, NULL), 0);
+}
+
+/* Each lookup writes at most max and reports the total: a caller may loop to the return value. */
+static void test_results_written_never_exceed_max(void **state)
+{
+	const struct ew_entry *found[2] = {NULL, NULL}, *canary = (const struct ew_entry *)1;
+	const struct ew_entry *buf[3];
+	const char *words[] = {"e"};
+	struct ew_match m[2];
+	size_t total = 0;
+	(void)state;
+
+	buf[2] = canary;
+	assert_int_equal(ew_search(words, 1, buf, 2, &total), 2);
+	assert_true(total > 100);
+	assert_ptr_equal(buf[2], canary);
+	assert_int_equal(ew_search(words, 1, NULL, 0, &total), 0);
+	assert_true(total > 100);
+	/* 35 is ENOMSG on MIPS and PA-RISC, EAGAIN (EWOULDBLOCK) on macOS and the BSDs. */
+	assert_int_equal(ew_lookup_foreign(ew_os_parse("all"), 35, m, 1, &total), 1);
+	assert_int_equal(total, 2);
+	assert_int_equal(ew_lookup_foreign(ew_os_parse("all"), 35, NULL, 0, &total), 0);
+	assert_int_equal(total, 2);
+	assert_int_equal(ew_lookup_foreign(ew_os_parse("all"), 35, m, 2, &total), 2);
+	assert_int_equal(total, 2);
+	assert_int_equal(ew_lookup("EADDRINUSE", NULL, 4, &total), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(ew_lookup("EADDRINUSE", m, 0, &total), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(ew_suggest("EADRINUSE", found, 1, &total), 1);
+	assert_true(total >= 1);
+	assert_int_equal(ew_suggest("EADRINUSE", NULL, 1, &total), 0);
+	assert_true(total >= 1);
+}
+
+/* A NULL where a string belongs is no match, not a crash. */
+static void test_null_input_matches_nothing(void **state)
+{
+	const struct ew_entry *found[4];
+	const char *null_word[] = {NULL};
+	const char *mixed[] = {"address", NULL};
+	struct ew_match m[4];
+	size_t total = 99;
+	(void)state;
+
+	assert_int_equal(ew_lookup(NULL, m, 4, &total), 0);
+	assert_int_equal(total, 0);
+	assert_int_equal(ew_os_parse(NULL), 0);
+	total = 99;
+	assert_int_equal(ew_suggest(NULL, found, 4, &total), 0);
+	assert_int_equal(total, 0);
+	total = 99;
+	assert_int_equal(ew_search(null_word, 1, found, 4, &total), 0);
+	assert_int_equal(total, 0);
+	assert_int_equal(ew_search(mixed, 2, found, 4, NULL), 0);
+	assert_int_equal(ew_search(NULL, 2, found, 4, NULL), 0);
+	assert_int_equal(ew_number_parse(NULL, NULL), -EINVAL);
+}
+
+/* Decimal, or hex after 0x, as errwhy(1) says; a leading zero is not octal. */
+static void test_numbers_are_decimal_or_hex(void **state)
+{
+	size_t total = 99;
+	long v = -1;
+	(void)state;
+
+	assert_string_equal(only("077", EW_MATCH_NUMBER)->name, "EBADFD"); /* 77, not 63 */
+	assert_string_equal(only("09", EW_MATCH_NUMBER)->name, "EBADF");
+	assert_string_equal(only("0X62", EW_MATCH_NUMBER)->name, "EADDRINUSE");
+	assert_int_equal(ew_number_parse("077", &v), 0);
+	assert_int_equal(v, 77);
+	assert_int_equal(ew_number_parse("-0x62", &v), 0);
+	assert_int_equal(v, 98);
+	assert_int_equal(ew_number_parse("9223372036854775807", &v), 0);
+	assert_true(v == LONG_MAX);
+	assert_int_equal(ew_number_parse("-9223372036854775807", &v), 0);
+	assert_true(v == LONG_MAX);
+	/* Overflow is not a number, and nothing is negated that cannot be. */
+	assert_int_equal(ew_number_parse("-9223372036854775808", &v), -ERANGE);
+	assert_int_equal(ew_number_parse("99999999999999999999", &v), -ERANGE);
+	assert_int_equal(ew_number_parse("0x10000000000000000", &v), -ERANGE);
+	assert_int_equal(ew_number_parse("0x", &v), -EINVAL);
+	assert_int_equal(ew_number_parse("-", &v), -EINVAL);
+	assert_int_equal(ew_number_parse("98 ", &v), -EINVAL);
+	assert_int_equal(ew_number_parse("0x6g", &v), -EINVAL);
+	ew_lookup("-9223372036854775808", NULL, 0, &total);
+	assert_int_equal(total, 0);
+	ew_lookup_foreign(ew_os_parse("all"), LONG_MIN, NULL, 0, &total);
+	assert_int_equal(total, 0);
+	ew_lookup_foreign(ew_os_parse("all"), LONG_MAX, NULL, 0, &total);
+	assert_int_equal(total, 0);
+	ew_lookup_foreign(ew_os_parse("darwin"), -48, NULL, 0, &total);
+	assert_int_equal(total, 1);
 }
 
 static void test_catalog_is_whole(void **state)
@@ -153,6 +247,9 @@ int main(void)
 		cmocka_unit_test(test_foreign_numbers),
 		cmocka_unit_test(test_suggestions),
 		cmocka_unit_test(test_search),
+		cmocka_unit_test(test_results_written_never_exceed_max),
+		cmocka_unit_test(test_null_input_matches_nothing),
+		cmocka_unit_test(test_numbers_are_decimal_or_hex),
 		cmocka_unit_test(test_catalog_is_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

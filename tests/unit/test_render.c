@@ -1,9 +1,12 @@
 /* test_render.c: the growable buffer, word wrapping, and the text and JSON pages. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -61,7 +64,7 @@ static void test_wrap(void **state)
 
 static const struct ew_match *lookup(const char *q, struct ew_match *m)
 {
-	assert_int_equal(ew_lookup(q, m, 1), 1);
+	assert_int_equal(ew_lookup(q, m, 1, NULL), 1);
 	return m;
 }
 
@@ -122,6 +125,116 @@ static void test_json_schema(void **state)
 	ew_buf_free(&b);
 }
 
+/* NULL strings and buffers append nothing; they do not crash. */
+static void test_buf_takes_null(void **state)
+{
+	struct ew_buf b;
+	(void)state;
+
+	ew_buf_init(&b);
+	ew_buf_puts(&b, NULL);
+	ew_buf_append(&b, NULL, 5);
+	assert_int_equal(b.len, 0);
+	assert_false(b.failed);
+	ew_buf_puts(&b, "x");
+	ew_buf_puts(&b, NULL);
+	assert_string_equal(b.data, "x");
+	ew_buf_puts(NULL, "x");
+	ew_buf_putc(NULL, 'x');
+	ew_buf_append(NULL, "x", 1);
+	ew_buf_printf(NULL, "%d", 1);
+	ew_buf_init(NULL);
+	ew_buf_free(NULL);
+	ew_buf_free(&b);
+}
+
+/* A renderer given nothing to render says so, and writes nothing. */
+static void test_render_rejects_null_and_bad_kinds(void **state)
+{
+	struct ew_match m, empty = {0}, bad;
+	struct ew_buf b;
+	(void)state;
+
+	ew_buf_init(&b);
+	assert_int_equal(ew_render_text(&b, NULL, &(struct ew_text_style){.width = 72}, NULL), -EINVAL);
+	assert_int_equal(ew_render_text(&b, &empty, &(struct ew_text_style){.width = 72}, NULL), -EINVAL);
+	assert_int_equal(ew_render_text(NULL, lookup("EAGAIN", &m), NULL, NULL), -EINVAL);
+	assert_int_equal(ew_render_brief(&b, NULL, NULL), -EINVAL);
+	assert_int_equal(ew_render_json(&b, NULL, 1, false, NULL), -EINVAL);
+	assert_int_equal(ew_render_json(&b, &empty, 1, false, NULL), -EINVAL);
+	assert_int_equal(b.len, 0);
+	/* A kind beyond the enum must not index past the JSON table of kinds. */
+	bad = *lookup("EAGAIN", &m);
+	bad.kind = (enum ew_match_kind)1000;
+	assert_int_equal(ew_render_json(&b, &bad, 1, false, NULL), -EINVAL);
+	assert_int_equal(ew_render_text(&b, &bad, NULL, NULL), -EINVAL);
+	assert_int_equal(b.len, 0);
+	/* A NULL style is the plain 80-column page. */
+	assert_int_equal(ew_render_text(&b, lookup("EAGAIN", &m), NULL, NULL), 0);
+	assert_non_null(strstr(b.data, "What this means"));
+	ew_buf_free(&b);
+	assert_int_equal(ew_render_json(&b, NULL, 0, false, NULL), 0);
+	assert_string_equal(b.data, "[]\n");
+	ew_buf_free(&b);
+}
+
+/* The page's second line: the title, and the message only when it says something else. */
+static void test_title_repeats_no_message(void **state)
+{
+	struct ew_match m;
+	struct ew_buf b;
+	(void)state;
+
+	ew_buf_init(&b);
+	assert_int_equal(ew_render_text(&b, lookup("EADDRINUSE", &m), NULL, NULL), 0);
+	assert_null(strstr(b.data, "(\"Address already in use\")"));
+	assert_non_null(strstr(b.data, "\nAddress Already in Use\n"));
+	ew_buf_free(&b);
+	for (size_t i = 0; i < ew_entry_count(); i++) {
+		const struct ew_entry *e = ew_entry_at(i);
+		struct ew_match em = {.entry = e, .kind = EW_MATCH_NAME, .as_name = e->name,
+				      .system = -1};
+		char quoted[256];
+		snprintf(quoted, sizeof(quoted), "(\"%s\")", e->message);
+		ew_buf_init(&b);
+		assert_int_equal(ew_render_text(&b, &em, NULL, NULL), 0);
+		if (strcasecmp(e->title, e->message) == 0)
+			assert_null(strstr(b.data, quoted));
+		else
+			assert_non_null(strstr(b.data, quoted));
+		ew_buf_free(&b);
+	}
+}
+
+/* The "-" legend stands under a numbers table only when the table shows a "-". */
+static void test_legend_only_with_a_dash(void **state)
+{
+	size_t with = 0, without = 0;
+	(void)state;
+
+	for (size_t i = 0; i < ew_entry_count(); i++) {
+		const struct ew_entry *e = ew_entry_at(i);
+		struct ew_match em = {.entry = e, .kind = EW_MATCH_NAME, .as_name = e->name,
+				      .system = -1};
+		bool dash = false;
+		struct ew_buf b;
+		for (size_t k = 0; k < e->n_numbers; k++)
+			for (int sys = 0; sys < EW_SYS_COUNT; sys++)
+				dash |= e->numbers[k].on[sys] == EW_NO_NUMBER;
+		ew_buf_init(&b);
+		assert_int_equal(ew_render_text(&b, &em, NULL, NULL), 0);
+		if (dash)
+			assert_non_null(strstr(b.data, "(- : the system has no such name)"));
+		else
+			assert_null(strstr(b.data, "(- : the system has no such name)"));
+		with += dash;
+		without += !dash;
+		ew_buf_free(&b);
+	}
+	/* Both kinds exist, so both branches were tried. */
+	assert_true(with > 0 && without > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +242,10 @@ int main(void)
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_text_page_has_every_section_in_order),
 		cmocka_unit_test(test_json_schema),
+		cmocka_unit_test(test_buf_takes_null),
+		cmocka_unit_test(test_render_rejects_null_and_bad_kinds),
+		cmocka_unit_test(test_title_repeats_no_message),
+		cmocka_unit_test(test_legend_only_with_a_dash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
