@@ -108,10 +108,14 @@ const char *ew_cli_quote(const char *arg)
 	return out;
 }
 
-int ew_cli_usage_error(const char *command, const char *fmt, const char *arg)
+int ew_cli_usage_error(const char *command, const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "%s: ", command);
-	fprintf(stderr, fmt, ew_cli_quote(arg));
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\nTry '%s --help'.\n", command);
 	return EW_EXIT_USAGE;
 }

@@ -29,9 +29,10 @@ int ew_cli_write(const struct ew_buf *b);
  * \xNN, and it is cut after 80 characters with "...". A pasted escape sequence must not reach
  * the terminal as one. The result lives until the next call. */
 const char *ew_cli_quote(const char *arg);
-/* A wrong command line: "COMMAND: " and the message, with arg quoted into fmt's %s, then
- * "Try 'COMMAND --help'." on stderr. Returns EW_EXIT_USAGE. */
-int ew_cli_usage_error(const char *command, const char *fmt, const char *arg);
+/* A wrong command line: "COMMAND: " and the message, then "Try 'COMMAND --help'." on stderr.
+ * Pass outside text through ew_cli_quote(). Returns EW_EXIT_USAGE. */
+int ew_cli_usage_error(const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Prints "errwhy: " and the message to stderr, and returns code, for `return ew_cli_fail(...)`. */
 int ew_cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

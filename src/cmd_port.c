@@ -70,10 +70,8 @@ enum {
 	OPT_SIGNAL, OPT_FREE, OPT_RANGE, OPT_COLOR
 };
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	return ew_cli_usage_error("errwhy port", fmt, arg);
-}
+/* A macro, so that -Wformat checks each message against its argument. */
+#define usage_error(fmt, arg) ew_cli_usage_error("errwhy port", fmt, ew_cli_quote(arg))
 
 /* "TERM", "SIGTERM", "term" or a number. */
 static int parse_signal(const char *text)
