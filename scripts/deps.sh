@@ -18,9 +18,24 @@ esac
 sudo=
 [ "$(id -u)" = 0 ] || sudo=sudo
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
+# apt and debconf talk even with -qq and no frontend ("debconf: delaying package
+# configuration, since apt-utils is not installed", dpkg's progress): that goes to a log,
+# printed whole when a step fails; on success only apt's warnings and errors (W:, E:) show.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+quietly() {
+	if "$@" >"$log" 2>&1; then
+		grep -E '^(W|E): ' "$log" >&2 || true
+	else
+		status=$?
+		cat "$log" >&2
+		echo "deps.sh: failed ($status): $*" >&2
+		exit "$status"
+	fi
+}
+quietly $sudo apt-get update -qq
 # shellcheck disable=SC2086 # the lists are words on purpose
-$sudo apt-get install -y -qq --no-install-recommends $packages >/dev/null
+quietly $sudo apt-get install -y -qq --no-install-recommends $packages
 # Debian's slim images tell dpkg to drop man pages and groff's macros; the citation test
 # renders pages, so it needs both.
 excludes=$(grep -lsE 'path-exclude[= ]/usr/share/(man|groff)' /etc/dpkg/dpkg.cfg.d/* || true)
@@ -28,5 +43,5 @@ if [ "${1:-all}" = all ] && [ -n "$excludes" ]; then
 	echo "deps.sh: dpkg drops man pages here ($excludes); keeping them from now on" >&2
 	# shellcheck disable=SC2086
 	$sudo sed -i -E '/path-exclude[= ]\/usr\/share\/(man|groff)/d' $excludes
-	$sudo apt-get install -y -qq --reinstall groff-base man-db manpages manpages-dev >/dev/null
+	quietly $sudo apt-get install -y -qq --reinstall groff-base man-db manpages manpages-dev
 fi

@@ -57,10 +57,8 @@ struct options {
 	int n_queries;
 };
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	return ew_cli_usage_error("errwhy", fmt, ew_cli_quote(arg));
-}
+/* A macro, so that -Wformat checks each message against its argument. */
+#define usage_error(fmt, arg) ew_cli_usage_error("errwhy", fmt, ew_cli_quote(arg))
 
 /* "-98" and "-EADDRINUSE" are queries in the kernel's style, not options. */
 static bool looks_like_query(const char *arg)
