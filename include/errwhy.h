@@ -235,6 +235,7 @@ struct ew_port_socket {
 	int timer_s;          /* seconds until TIME_WAIT (or an orphan) expires; -1 none */
 	struct ew_port_holder **holders; /* point into the report's procs */
 	size_t n_holders;
+	uint64_t cgroup_id;   /* the cgroup v2 id of its creator (INET_DIAG_CGROUP_ID); 0 unknown */
 };
 
 struct ew_port_report {
