@@ -13,8 +13,10 @@
 #include "diagnose.h"
 
 /* How many cgroup directories the walk reads at most before giving up: a hint is not worth
- * more than a fraction of the scan it shortens. */
-#define WALK_MAX_DIRS 4096
+ * more than a fraction of the scan it shortens. Measured on a 2-CPU KVM guest under load:
+ * the handle costs ~0.15 ms, the walk ~75 us a directory (each lists its ~30 interface
+ * files), 22 ms for 300 cgroups; 128 bound it near 10 ms. */
+#define WALK_MAX_DIRS 128
 #define WALK_MAX_DEPTH 32
 
 /* The cgroup v2 hierarchy: /sys/fs/cgroup, or /sys/fs/cgroup/unified beside v1 controllers. */
