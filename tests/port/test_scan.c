@@ -102,7 +102,8 @@ static void namespace_init(int portw, int inoder, int resw)
 		struct ew_scan_target t = {0};
 		struct ew_scan_result res;
 		int out[3] = {-1, -1, -1};
-		if (!become_nobody() || prctl(PR_SET_DUMPABLE, 1L, 0L, 0L, 0L) < 0 ||
+		if (!become_nobody() || geteuid() != NOBODY ||
+		    prctl(PR_SET_DUMPABLE, 1L, 0L, 0L, 0L) < 0 ||
 		    read(inoder, &inode, sizeof(inode)) != sizeof(inode))
 			_exit(1);
 		t.inode = inode;
