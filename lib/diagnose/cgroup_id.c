@@ -78,15 +78,17 @@ static int walk(int dir, uint64_t id, int depth, unsigned *budget)
 
 		if (e->d_type != DT_DIR || e->d_name[0] == '.')
 			continue;
+		if (e->d_ino != id && (depth >= WALK_MAX_DEPTH || *budget == 0))
+			continue;
 		sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (sub < 0)
 			continue;
-		if (e->d_ino == id)
+		if (e->d_ino == id) {
 			found = sub;
-		else if (depth < WALK_MAX_DEPTH && (*budget)-- > 0)
+		} else {
+			--*budget;
 			found = walk(sub, id, depth + 1, budget);
-		else
-			close(sub);
+		}
 	}
 	closedir(d);
 	return found;

@@ -279,6 +279,31 @@ static bool cgroup_child(int ready_w, int go_r)
 	return true;
 }
 
+/* The only pid ew_cgroup_pids_by_id finds for id when run as nobody, or -1. */
+static pid_t walk_lookup(uint64_t id)
+{
+	int p[2], got = -1;
+	pid_t pid;
+
+	if (pipe(p) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		int *pids = NULL, one = -1;
+		size_t n = 0;
+		if (become_nobody() && ew_cgroup_pids_by_id(id, &pids, &n) == 0 && n == 1)
+			one = pids[0];
+		_exit(write(p[1], &one, sizeof(one)) == sizeof(one) ? 0 : 1);
+	}
+	close(p[1]);
+	if (pid < 0 || read(p[0], &got, sizeof(got)) != sizeof(got))
+		got = -1;
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return got;
+}
+
 static void test_cgroup_hint(void **state)
 {
 	int ready[2], go[2], *pids = NULL;
@@ -306,6 +331,8 @@ static void test_cgroup_hint(void **state)
 	assert_int_equal(pids[0], child);
 	free(pids);
 	assert_int_equal(ew_cgroup_pids_by_id(UINT64_MAX - 1, &pids, &n), -ENOENT);
+	/* And without CAP_DAC_READ_SEARCH, by the walk over the hierarchy. */
+	assert_int_equal(walk_lookup(st.st_ino), child);
 
 	/* sock_diag names the child's cgroup (where the kernel keeps socket cgroups), and the
 	 * scan reads that cgroup first: the holder is the first process read. */
