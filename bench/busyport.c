@@ -1,6 +1,6 @@
 /* busyport.c: the port benchmark's helper. "hold" builds a busy machine: N processes, each
  * with a few plain fds, some loopback listeners and established loopback connections, one of
- * them also listening on the port measured; "readlinks" and "netlink" measure the floors. */
+ * them also holding the port measured; "readlinks" and "netlink" measure the floors. */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
@@ -9,6 +9,8 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -63,12 +65,15 @@ static void connection(int lfd)
 		die("connect");
 }
 
-/* A child: its share of listeners and connections, a pipe and /dev/null, then sleep. */
-static void child(unsigned listeners, unsigned conns, unsigned port, int ready)
+/* A child: its share of listeners and connections, a pipe and /dev/null, then sleep. port:
+ * it also listens on the port measured; inherited >= 0: it keeps that listener, made by the
+ * parent before any child (inherited < 0 in the others, which close it). */
+static void child(unsigned listeners, unsigned conns, unsigned port, int inherited, int ready)
 {
 	int first = -1, p[2];
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	(void)inherited; /* kept open as it came, like a prefork worker's listener */
 	if (pipe(p) < 0 || open("/dev/null", O_RDONLY) < 0)
 		die("fds");
 	for (unsigned i = 0; i < listeners; i++) {
@@ -100,7 +105,8 @@ static int hold(int argc, char **argv)
 	unsigned n = 200, listeners = 5000, conns = 1000, port = 0, at = 0;
 	const char *ready_file = NULL, *place = "first";
 	pid_t *pids;
-	int rp[2];
+	int rp[2], shared = -1;
+	bool inherited;
 	char buf[256];
 	unsigned got = 0;
 
@@ -120,16 +126,22 @@ static int hold(int argc, char **argv)
 	}
 	if (n == 0 || !port) {
 		fprintf(stderr, "usage: busyport hold -n N -l LISTENERS -c CONNS -p PORT "
-				"--at first|middle|last --ready FILE\n");
+				"--at first|middle|last|inherited --ready FILE\n");
 		return 2;
 	}
-	at = strcmp(place, "last") == 0 ? n - 1 : strcmp(place, "middle") == 0 ? n / 2 : 0;
+	/* inherited: the shape of a prefork server or of socket activation. The listener is
+	 * bound here before any child exists (the oldest socket inode of all), every child
+	 * but the youngest closes it, and this process closes it after the last fork. */
+	inherited = strcmp(place, "inherited") == 0;
+	at = strcmp(place, "last") == 0 || inherited ? n - 1 : strcmp(place, "middle") == 0 ? n / 2 : 0;
 	raise_nofile();
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	pids = calloc(n, sizeof(*pids));
 	if (!pids || pipe(rp) < 0)
 		die("setup");
+	if (inherited)
+		shared = listener(port);
 	for (unsigned i = 0; i < n; i++) {
 		unsigned l = listeners / n + (i < listeners % n);
 		unsigned c = conns / n + (i < conns % n);
@@ -138,9 +150,13 @@ static int hold(int argc, char **argv)
 			die("fork");
 		if (pids[i] == 0) {
 			close(rp[0]);
-			child(l, c, i == at ? port : 0, rp[1]);
+			if (shared >= 0 && i != at)
+				close(shared);
+			child(l, c, i == at && !inherited ? port : 0, i == at ? shared : -1, rp[1]);
 		}
 	}
+	if (shared >= 0)
+		close(shared);
 	close(rp[1]);
 	while (got < n && !stop) {
 		ssize_t r = read(rp[0], buf, sizeof(buf));
@@ -168,38 +184,73 @@ static int hold(int argc, char **argv)
 	return got == n ? 0 : 1;
 }
 
-/* The floor of owner lookup: read every fd link of every process, as ss -p does. */
-static int readlinks(void)
+/* The floor of owner lookup: read every fd link of every process, as ss -p does; with
+ * threads > 1, the processes are shared out by an atomic index, as errwhy's scan does. */
+struct floor {
+	int *pids;
+	size_t n;
+	atomic_size_t next;
+	atomic_ulong links, sockets;
+};
+
+static void *read_some(void *arg)
+{
+	struct floor *f = arg;
+	char path[64], link[64];
+	size_t i;
+
+	while ((i = atomic_fetch_add(&f->next, 1)) < f->n) {
+		DIR *fds;
+		struct dirent *e;
+		snprintf(path, sizeof(path), "/proc/%d/fd", f->pids[i]);
+		fds = opendir(path);
+		if (!fds)
+			continue;
+		while ((e = readdir(fds))) {
+			ssize_t len;
+			if (e->d_name[0] == '.')
+				continue;
+			len = readlinkat(dirfd(fds), e->d_name, link, sizeof(link));
+			atomic_fetch_add(&f->links, 1);
+			if (len > 7 && memcmp(link, "socket:", 7) == 0)
+				atomic_fetch_add(&f->sockets, 1);
+		}
+		closedir(fds);
+	}
+	return NULL;
+}
+
+static int readlinks(int threads)
 {
 	DIR *proc = opendir("/proc");
 	struct dirent *e;
-	char path[300], link[64];
-	unsigned long links = 0, sockets = 0;
+	struct floor f = {0};
+	size_t cap = 0;
+	pthread_t helper[8];
+	int started = 0;
 
 	if (!proc)
 		die("/proc");
 	while ((e = readdir(proc))) {
-		DIR *fds;
-		struct dirent *f;
 		if (e->d_name[0] < '0' || e->d_name[0] > '9')
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/fd", e->d_name);
-		fds = opendir(path);
-		if (!fds)
-			continue;
-		while ((f = readdir(fds))) {
-			ssize_t len;
-			if (f->d_name[0] == '.')
-				continue;
-			len = readlinkat(dirfd(fds), f->d_name, link, sizeof(link));
-			links++;
-			if (len > 7 && memcmp(link, "socket:", 7) == 0)
-				sockets++;
+		if (f.n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			f.pids = realloc(f.pids, cap * sizeof(*f.pids));
+			if (!f.pids)
+				die("realloc");
 		}
-		closedir(fds);
+		f.pids[f.n++] = atoi(e->d_name);
 	}
 	closedir(proc);
-	printf("%lu links, %lu sockets\n", links, sockets);
+	for (; started < threads - 1 && started < 8; started++)
+		if (pthread_create(&helper[started], NULL, read_some, &f) != 0)
+			break;
+	read_some(&f);
+	for (int i = 0; i < started; i++)
+		pthread_join(helper[i], NULL);
+	printf("%lu links, %lu sockets\n", atomic_load(&f.links), atomic_load(&f.sockets));
+	free(f.pids);
 	return 0;
 }
 
@@ -260,9 +311,11 @@ int main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "hold") == 0)
 		return hold(argc - 2, argv + 2);
 	if (argc == 2 && strcmp(argv[1], "readlinks") == 0)
-		return readlinks();
+		return readlinks(1);
+	if (argc == 3 && strcmp(argv[1], "readlinks") == 0)
+		return readlinks(atoi(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "netlink") == 0)
 		return netlink((unsigned)atoi(argv[2]));
-	fprintf(stderr, "usage: busyport hold ... | readlinks | netlink PORT\n");
+	fprintf(stderr, "usage: busyport hold ... | readlinks [THREADS] | netlink PORT\n");
 	return 2;
 }

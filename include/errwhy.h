@@ -320,6 +320,7 @@ struct ew_port_report {
 	bool holders_looked; /* holders were looked for (not EW_PORT_NO_HOLDERS) */
 	bool hidden_holders; /* a socket has no visible holder and some processes were unreadable */
 	unsigned unreadable; /* processes whose open files we may not read */
+	int *unreadable_pids; /* their pids, unreadable of them */
 	enum ew_port_proc_view proc_view;
 	/* Trial binds on the wildcard address, made when the verdict is TIME_WAIT or CONNECTED:
 	 * 1 the bind succeeded, 0 EADDRINUSE, -1 not tried or not possible (then trial_error). */

@@ -70,6 +70,15 @@ static bool is_holder(const struct ew_port_report *r, int pid)
 	return false;
 }
 
+/* Whether pid is among the processes whose open files errwhy could not read. */
+static bool unreadable(const struct ew_port_report *r, int pid)
+{
+	for (unsigned i = 0; i < r->unreadable; i++)
+		if (r->unreadable_pids && r->unreadable_pids[i] == pid)
+			return true;
+	return false;
+}
+
 /* The holders' parents that are no holders themselves but may be: a master process that
  * owns the socket (uid of the socket's creator) whose open files errwhy could not read. */
 static void name_masters(struct ew_buf *b, const struct ew_port_report *r)
@@ -87,13 +96,15 @@ static void name_masters(struct ew_buf *b, const struct ew_port_report *r)
 			continue;
 		for (size_t s = 0; s < r->n_sockets; s++)
 			owner |= r->sockets[s].inode && r->sockets[s].uid == parent.uid;
-		if (owner) {
+		if (owner || unreadable(r, ppid)) {
 			ew_buf_puts(b, "\n");
 			holder_name(b, &parent);
-			ew_buf_printf(b, ", the parent of pid %d, runs as uid %u, which owns the "
-					 "socket: it is probably the master process that holds the "
-					 "socket too, and it would start new workers.",
-				      r->procs[i]->pid, (unsigned)parent.uid);
+			ew_buf_printf(b, ", the parent of pid %d, runs as uid %u", r->procs[i]->pid,
+				      (unsigned)parent.uid);
+			ew_buf_puts(b, owner ? ", which owns the socket" : ", and its open files "
+					       "could not be read");
+			ew_buf_puts(b, ": it is probably the master process that holds the socket "
+				       "too, and it would start new workers.");
 		}
 		ew_port_holder_clear(&parent);
 	}
@@ -114,11 +125,27 @@ static bool owners_visible(const struct ew_port_report *r)
 	return true;
 }
 
+/* Whether what errwhy could not see may hold the port too: a socket whose owner is no
+ * visible holder (a root master of nobody workers), or a holder's parent it could not read
+ * (a master with other credentials). An unreadable process elsewhere (some other user's
+ * daemon) changes nothing; PID 1 is never signalled and stands apart. */
+static bool sight_partial(const struct ew_port_report *r)
+{
+	if (!r->unreadable && r->proc_view == EW_PROC_FULL)
+		return false;
+	if (!owners_visible(r))
+		return true;
+	for (size_t i = 0; i < r->n_procs; i++)
+		if (r->procs[i]->ppid > 1 && unreadable(r, r->procs[i]->ppid))
+			return true;
+	return false;
+}
+
 /* Refuses when errwhy sees only part of the holders: stopping some would free nothing (a
  * master restarts its workers). Appends why to b and returns true. */
 static bool refuse_partial(struct ew_buf *b, const struct ew_port_report *r, uint16_t port)
 {
-	if (!r->unreadable && (r->proc_view == EW_PROC_FULL || owners_visible(r)))
+	if (!sight_partial(r))
 		return false;
 	ew_buf_printf(b, "\nrefusing to stop the holders of port %u: ", port);
 	if (r->unreadable)

@@ -39,10 +39,12 @@ const char *ew_mnl_error(void);
 int ew_sockets_query(uint16_t port, unsigned protos, struct ew_port_socket **sockets,
 		     size_t *n);
 
-/* One socket inode looked for in /proc, with the uid that created it as a hint. */
+/* One socket inode looked for in /proc, with the uid and the cgroup v2 id (0 unknown) of its
+ * creator as hints. */
 struct ew_scan_target {
 	uint64_t inode;
 	uint32_t uid;
+	uint64_t cgroup_id;
 	size_t n_found;
 };
 
@@ -55,9 +57,16 @@ struct ew_scan_hit {
 struct ew_scan_result {
 	struct ew_scan_hit *hits;
 	size_t n_hits;
-	unsigned unreadable; /* processes whose fd directory we may not read */
+	unsigned unreadable; /* processes whose fd directory or fd links we may not read */
+	int *unreadable_pids; /* their pids (unreadable of them, or fewer without memory) */
 	bool complete;       /* every process was read */
+	size_t n_read;       /* processes whose fds were read (how well the order did) */
 };
+
+/* The pids (sorted) of the cgroup v2 whose id is id, as sock_diag reports it: 0, with none
+ * when id names the root (which holds every process not placed elsewhere); -ENOENT when there
+ * is no such cgroup or no v2 hierarchy. Exposed for the tests. */
+int ew_cgroup_pids_by_id(uint64_t id, int **pids, size_t *n);
 
 /* Finds the processes that hold the targets (sorted by inode, no duplicates). all: read every
  * process; else stop once every target has a holder. */

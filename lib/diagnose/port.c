@@ -161,13 +161,16 @@ static int find_holders(struct ew_port_report *r, bool all)
 	for (size_t i = 0; i < r->n_sockets; i++)
 		if (r->sockets[i].inode)
 			targets[n++] = (struct ew_scan_target){.inode = r->sockets[i].inode,
-							       .uid = r->sockets[i].uid};
+							       .uid = r->sockets[i].uid,
+							       .cgroup_id = r->sockets[i].cgroup_id};
 	ret = ew_scan_holders(targets, n, all, &res);
 	free(targets);
 	if (ret < 0)
 		return ret;
 	r->complete = res.complete;
 	r->unreadable = res.unreadable;
+	r->unreadable_pids = res.unreadable_pids; /* the report owns them now */
+	res.unreadable_pids = NULL;
 
 	if (res.n_hits)
 		qsort(res.hits, res.n_hits, sizeof(*res.hits), cmp_hit);
@@ -380,5 +383,6 @@ void ew_port_report_free(struct ew_port_report *r)
 		free(r->procs[i]);
 	}
 	free(r->procs);
+	free(r->unreadable_pids);
 	free(r);
 }

@@ -57,9 +57,16 @@ static int attr_cb(const struct nlattr *attr, void *data)
 	struct collect *c = data;
 	struct ew_port_socket *s = &c->items[c->n];
 
-	if (c->mnl->attr_get_type(attr) == INET_DIAG_SKV6ONLY &&
-	    c->mnl->attr_get_payload_len(attr) >= 1)
+	uint16_t type = c->mnl->attr_get_type(attr);
+
+	if (type == INET_DIAG_SKV6ONLY && c->mnl->attr_get_payload_len(attr) >= 1)
 		s->v6only = c->mnl->attr_get_u8(attr) ? 1 : 0;
+	/* Sent for every full socket by kernels built with CONFIG_SOCK_CGROUP_DATA (4.19+);
+	 * the payload follows the attribute header (NLA_HDRLEN, as mnl_attr_get_payload finds
+	 * it) and may sit unaligned for a u64, so it is copied. */
+	if (type == INET_DIAG_CGROUP_ID &&
+	    c->mnl->attr_get_payload_len(attr) >= sizeof(s->cgroup_id))
+		memcpy(&s->cgroup_id, (const char *)attr + NLA_HDRLEN, sizeof(s->cgroup_id));
 	return MNL_CB_OK;
 }
 
@@ -104,8 +111,7 @@ static int msg_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	if (m->idiag_timer == DIAG_TIMER_TIMEWAIT || (s->inode == 0 && m->idiag_expires))
 		s->timer_s = (int)((m->idiag_expires + 999) / 1000);
-	if (m->idiag_family == AF_INET6)
-		c->mnl->attr_parse(nlh, sizeof(*m), attr_cb, c);
+	c->mnl->attr_parse(nlh, sizeof(*m), attr_cb, c);
 	c->n++;
 	return MNL_CB_OK;
 }

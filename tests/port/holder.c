@@ -5,12 +5,14 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "diagnose/diagnose.h"
 #include "holder.h"
 
 static int held_fd = -1;
@@ -176,4 +178,35 @@ out:
 		close(c);
 	close(l);
 	return port;
+}
+
+int holder_bind(unsigned flags)
+{
+	return bind_socket(flags);
+}
+
+uint16_t holder_port_of(int fd)
+{
+	return port_of(fd);
+}
+
+uint64_t holder_inode_of(uint16_t port, uint32_t *uid, uint64_t *cgroup_id)
+{
+	struct ew_port_socket *s = NULL;
+	size_t n = 0;
+	uint64_t inode = 0;
+
+	if (ew_sockets_query(port, EW_PORT_TCP, &s, &n) < 0)
+		return 0;
+	for (size_t i = 0; i < n && !inode; i++) {
+		if (!s[i].inode)
+			continue;
+		inode = s[i].inode;
+		if (uid)
+			*uid = s[i].uid;
+		if (cgroup_id)
+			*cgroup_id = s[i].cgroup_id;
+	}
+	free(s);
+	return inode;
 }

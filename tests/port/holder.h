@@ -32,4 +32,13 @@ uint16_t holder_timewait(bool reuse);
 /* Whether pid has exited (reaping it if it is our child); waits up to ms. */
 bool holder_gone(pid_t pid, int ms, int *status);
 
+/* A loopback socket as holder_start's children make (the flags above, but not the process
+ * ones), for tests that build their own holders; its fd, or -1. */
+int holder_bind(unsigned flags);
+/* The local port of a socket, or 0. */
+uint16_t holder_port_of(int fd);
+/* The inode of the socket bound to port (TCP, the first one sock_diag lists), with its uid
+ * and cgroup id when wanted (NULL otherwise); 0 when none. */
+uint64_t holder_inode_of(uint16_t port, uint32_t *uid, uint64_t *cgroup_id);
+
 #endif
