@@ -400,7 +400,7 @@ static int by_score(const void *a, const void *b)
 size_t ew_search(const char *const *words, size_t n_words, const struct ew_entry **out,
 		 size_t max, size_t *total)
 {
-	struct scored *hits;
+	struct scored *hits, room[512];
 	size_t n = 0, written = 0;
 
 	if (total)
@@ -411,7 +411,11 @@ size_t ew_search(const char *const *words, size_t n_words, const struct ew_entry
 	for (size_t w = 0; w < n_words; w++)
 		if (!words[w])
 			return 0;
-	hits = calloc(ew_catalog_size ? ew_catalog_size : 1, sizeof(*hits));
+	/* On the stack while the catalog fits (it does, several times over), so that a search
+	 * never fails for memory; a catalog past that would take the heap. */
+	hits = ew_catalog_size <= sizeof(room) / sizeof(room[0])
+		       ? room
+		       : calloc(ew_catalog_size, sizeof(*hits));
 	if (!hits)
 		return 0;
 	for (size_t i = 0; i < ew_catalog_size; i++) {
@@ -429,7 +433,8 @@ size_t ew_search(const char *const *words, size_t n_words, const struct ew_entry
 	qsort(hits, n, sizeof(*hits), by_score);
 	for (; out && written < n && written < max; written++)
 		out[written] = hits[written].entry;
-	free(hits);
+	if (hits != room)
+		free(hits);
 	if (total)
 		*total = n;
 	return written;

@@ -230,12 +230,15 @@ static void render_pages(struct ew_buf *out, const char *q, const struct ew_matc
 			 struct ew_text_style st, const struct ew_diagnosis *diag)
 {
 	st.label_match = n > 1;
-	if (n > 1)
-		ew_buf_printf(out, "%s has %zu answers:\n\n", q, n);
+	if (n > 1) {
+		ew_buf_put_escaped(out, q); /* the query is outside data */
+		ew_buf_printf(out, " has %zu answers:\n\n", n);
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			ew_buf_puts(out, "\n\n");
-		ew_render_text(out, &m[i], &st, diag);
+		if (ew_render_text(out, &m[i], &st, diag) < 0)
+			out->failed = true;
 	}
 }
 
@@ -284,8 +287,9 @@ static int lookup_queries(const struct options *o, struct ew_buf *out)
 		}
 	}
 	if (status != EW_EXIT_SYSTEM) {
-		if (o->json)
-			ew_render_json(out, all.m, all.n, true, &diag);
+		/* A page or JSON that could not be built whole fails the answer (exit 3). */
+		if (o->json && ew_render_json(out, all.m, all.n, true, &diag) < 0)
+			out->failed = true;
 		else if (o->mode == MODE_BRIEF)
 			for (size_t i = 0; i < all.n; i++)
 				ew_render_brief(out, all.m[i].entry, all.m[i].as_name);
@@ -316,7 +320,8 @@ static int list_all(const struct options *o, struct ew_buf *out)
 	for (size_t i = 0; i < n; i++)
 		all[i] = (struct ew_match){.entry = ew_entry_at(i), .kind = EW_MATCH_NAME,
 					   .as_name = ew_entry_at(i)->name, .system = -1};
-	ew_render_json(out, all, n, true, NULL);
+	if (ew_render_json(out, all, n, true, NULL) < 0)
+		out->failed = true;
 	free(all);
 	return EW_EXIT_OK;
 }
@@ -353,8 +358,8 @@ static int search(const struct options *o, struct ew_buf *out)
 		if (!o->json)
 			ew_render_brief(out, found[i], NULL);
 	}
-	if (o->json)
-		ew_render_json(out, m, n, true, NULL);
+	if (o->json && ew_render_json(out, m, n, true, NULL) < 0)
+		out->failed = true;
 	free(found);
 	free(m);
 	return EW_EXIT_OK;

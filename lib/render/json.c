@@ -9,30 +9,75 @@
 #include "json.h"
 #include "render.h"
 
+bool ew_json_set(json_t *o, const char *key, json_t *v)
+{
+	if (!o || !v) {
+		json_decref(v);
+		return false;
+	}
+	return json_object_set_new(o, key, v) == 0; /* which takes v even when it fails */
+}
+
+bool ew_json_append(json_t *a, json_t *v)
+{
+	if (!a || !v) {
+		json_decref(v);
+		return false;
+	}
+	return json_array_append_new(a, v) == 0;
+}
+
+json_t *ew_json_ok(json_t *o, bool ok)
+{
+	if (ok)
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
 static json_t *strings(const char *const *items, size_t n)
 {
 	json_t *a = json_array();
+	bool ok = a != NULL;
 
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(items[i]));
-	return a;
+	for (size_t i = 0; i < n && ok; i++)
+		ok = ew_json_append(a, json_string(items[i]));
+	return ew_json_ok(a, ok);
+}
+
+static json_t *code_json(const struct ew_code *c)
+{
+	json_t *o = json_object();
+	bool ok = ew_json_set(o, "lang", json_string(c->lang)) &&
+		  ew_json_set(o, "code", json_string(c->text));
+
+	return ew_json_ok(o, ok);
+}
+
+static json_t *fix_json(const struct ew_fix *f)
+{
+	json_t *o = json_object(), *examples = json_array();
+	bool ok = o && examples;
+
+	for (size_t k = 1; k < f->n_code && ok; k++)
+		ok = ew_json_append(examples, code_json(&f->code[k]));
+	ok = ok && ew_json_set(o, "title", json_string(f->title)) &&
+	     ew_json_set(o, "when", json_string(f->when)) &&
+	     ew_json_set(o, "code", json_string(f->code[0].text)) &&
+	     ew_json_set(o, "lang", json_string(f->code[0].lang)) &&
+	     ew_json_set(o, "why", json_string(f->why));
+	ok = ew_json_set(o, "examples", examples) && ok; /* always: it takes examples */
+	return ew_json_ok(o, ok);
 }
 
 static json_t *fixes(const struct ew_entry *e)
 {
 	json_t *a = json_array();
+	bool ok = a != NULL;
 
-	for (size_t i = 0; i < e->n_fixes; i++) {
-		const struct ew_fix *f = &e->fixes[i];
-		json_t *examples = json_array();
-		for (size_t k = 1; k < f->n_code; k++)
-			json_array_append_new(examples, json_pack("{s:s, s:s}", "lang",
-				f->code[k].lang, "code", f->code[k].text));
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}",
-			"title", f->title, "when", f->when, "code", f->code[0].text,
-			"lang", f->code[0].lang, "why", f->why, "examples", examples));
-	}
-	return a;
+	for (size_t i = 0; i < e->n_fixes && ok; i++)
+		ok = ew_json_append(a, fix_json(&e->fixes[i]));
+	return ew_json_ok(a, ok);
 }
 
 static json_t *number_or_null(int32_t v)
@@ -44,12 +89,18 @@ static json_t *number_or_null(int32_t v)
 static json_t *numbers(const struct ew_entry *e, size_t row)
 {
 	json_t *o = json_object();
+	bool ok = ew_json_set(o, "linux", json_integer(e->number));
 
-	json_object_set_new(o, "linux", json_integer(e->number));
-	for (int sys = 0; sys < EW_SYS_COUNT; sys++)
-		json_object_set_new(o, ew_system_key((enum ew_system)sys),
-				    number_or_null(e->numbers[row].on[sys]));
-	return o;
+	for (int sys = 0; sys < EW_SYS_COUNT && ok; sys++)
+		ok = ew_json_set(o, ew_system_key((enum ew_system)sys),
+				 number_or_null(e->numbers[row].on[sys]));
+	return ew_json_ok(o, ok);
+}
+
+/* A catalog text, or null where the entry has none. */
+static json_t *text(const char *s)
+{
+	return s ? json_string(s) : json_null();
 }
 
 static json_t *match_info(const struct ew_match *m)
@@ -62,54 +113,67 @@ static json_t *match_info(const struct ew_match *m)
 	/* kind comes from the caller: an unknown one must not index past the table. */
 	const char *kind = (unsigned)m->kind < sizeof(kinds) / sizeof(kinds[0]) && kinds[m->kind]
 		? kinds[m->kind] : "unknown";
-	json_t *o = json_pack("{s:s, s:s}", "kind", kind,
-			      "as", m->as_name ? m->as_name : m->entry->name);
+	json_t *o = json_object(), *systems;
+	bool ok = ew_json_set(o, "kind", json_string(kind)) &&
+		  ew_json_set(o, "as", json_string(m->as_name ? m->as_name : m->entry->name));
 
-	if (m->kind == EW_MATCH_NUMBER || m->kind == EW_MATCH_FOREIGN)
-		json_object_set_new(o, "number", json_integer(m->number));
-	if (m->kind == EW_MATCH_FOREIGN) {
-		json_t *systems = json_array();
-		for (int sys = 0; sys < EW_SYS_COUNT; sys++)
+	if (ok && (m->kind == EW_MATCH_NUMBER || m->kind == EW_MATCH_FOREIGN))
+		ok = ew_json_set(o, "number", json_integer(m->number));
+	if (ok && m->kind == EW_MATCH_FOREIGN) {
+		systems = json_array();
+		ok = systems != NULL;
+		for (int sys = 0; sys < EW_SYS_COUNT && ok; sys++)
 			if (m->systems & (1u << sys))
-				json_array_append_new(systems,
-						      json_string(ew_system_key((enum ew_system)sys)));
-		json_object_set_new(o, "system", json_string(ew_system_key((enum ew_system)m->system)));
-		json_object_set_new(o, "systems", systems);
+				ok = ew_json_append(systems,
+						    json_string(ew_system_key((enum ew_system)sys)));
+		ok = ok && ew_json_set(o, "system",
+				       json_string(ew_system_key((enum ew_system)m->system)));
+		ok = ew_json_set(o, "systems", systems) && ok;
 	}
-	return o;
+	return ew_json_ok(o, ok);
+}
+
+static json_t *reproduce(const struct ew_entry *e)
+{
+	json_t *o;
+	bool ok;
+
+	if (!e->repro_command)
+		return json_null();
+	o = json_object();
+	ok = ew_json_set(o, "command", json_string(e->repro_command)) &&
+	     ew_json_set(o, "output", text(e->repro_output));
+	return ew_json_ok(o, ok);
 }
 
 static json_t *entry(const struct ew_match *m)
 {
 	const struct ew_entry *e = m->entry;
 	json_t *o = json_object(), *aliases = json_array(), *alias_numbers = json_object();
+	bool ok = o && aliases && alias_numbers;
 
-	for (size_t k = 1; k < e->n_numbers; k++) {
-		json_array_append_new(aliases, json_string(e->numbers[k].name));
-		json_object_set_new(alias_numbers, e->numbers[k].name, numbers(e, k));
-	}
-	json_object_set_new(o, "family", json_string(ew_family_key(e->family)));
-	json_object_set_new(o, "name", json_string(e->name));
-	json_object_set_new(o, "aliases", aliases);
-	json_object_set_new(o, "number", json_integer(e->number));
-	json_object_set_new(o, "message", json_string(e->message));
-	json_object_set_new(o, "title", json_string(e->title));
-	json_object_set_new(o, "category", json_string(e->category));
-	json_object_set_new(o, "common", json_boolean(e->common));
-	json_object_set_new(o, "confidence", json_string(ew_confidence_key(e->confidence)));
-	json_object_set_new(o, "complete", json_boolean(e->complete));
-	json_object_set_new(o, "meaning", json_string(e->meaning));
-	json_object_set_new(o, "causes", strings(e->causes, e->n_causes));
-	json_object_set_new(o, "reproduce", e->repro_command
-		? json_pack("{s:s, s:s?}", "command", e->repro_command, "output", e->repro_output)
-		: json_null());
-	json_object_set_new(o, "fixes", fixes(e));
-	json_object_set_new(o, "avoid", strings(e->avoid, e->n_avoid));
-	json_object_set_new(o, "numbers", numbers(e, 0));
-	json_object_set_new(o, "alias_numbers", alias_numbers);
-	json_object_set_new(o, "sources", strings(e->sources, e->n_sources));
-	json_object_set_new(o, "match", match_info(m));
-	return o;
+	for (size_t k = 1; k < e->n_numbers && ok; k++)
+		ok = ew_json_append(aliases, json_string(e->numbers[k].name)) &&
+		     ew_json_set(alias_numbers, e->numbers[k].name, numbers(e, k));
+	ok = ok && ew_json_set(o, "family", json_string(ew_family_key(e->family))) &&
+	     ew_json_set(o, "name", json_string(e->name));
+	ok = ew_json_set(o, "aliases", aliases) && ok; /* always: it takes aliases */
+	ok = ok && ew_json_set(o, "number", json_integer(e->number)) &&
+	     ew_json_set(o, "message", text(e->message)) &&
+	     ew_json_set(o, "title", text(e->title)) &&
+	     ew_json_set(o, "category", text(e->category)) &&
+	     ew_json_set(o, "common", json_boolean(e->common)) &&
+	     ew_json_set(o, "confidence", json_string(ew_confidence_key(e->confidence))) &&
+	     ew_json_set(o, "complete", json_boolean(e->complete)) &&
+	     ew_json_set(o, "meaning", text(e->meaning)) &&
+	     ew_json_set(o, "causes", strings(e->causes, e->n_causes)) &&
+	     ew_json_set(o, "reproduce", reproduce(e)) && ew_json_set(o, "fixes", fixes(e)) &&
+	     ew_json_set(o, "avoid", strings(e->avoid, e->n_avoid)) &&
+	     ew_json_set(o, "numbers", numbers(e, 0));
+	ok = ew_json_set(o, "alias_numbers", alias_numbers) && ok;
+	ok = ok && ew_json_set(o, "sources", strings(e->sources, e->n_sources)) &&
+	     ew_json_set(o, "match", match_info(m));
+	return ew_json_ok(o, ok);
 }
 
 int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pretty,
@@ -126,11 +190,17 @@ int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pr
 	if (!a)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		json_t *o = entry(&m[i]);
-		if (diag && diag->port)
-			json_object_set_new(o, "on_this_machine", json_pack("{s:o}", "port",
-				ew_port_report_json(diag->port)));
-		json_array_append_new(a, o);
+		json_t *o = entry(&m[i]), *machine;
+		bool ok = o != NULL;
+		if (ok && diag && diag->port) {
+			machine = json_object();
+			ok = ew_json_set(machine, "port", ew_port_report_json(diag->port));
+			ok = ew_json_set(o, "on_this_machine", ew_json_ok(machine, ok)) && ok;
+		}
+		if (!ew_json_append(a, ew_json_ok(o, ok))) {
+			json_decref(a);
+			return -ENOMEM;
+		}
 	}
 	return ew_json_dump(b, a, pretty);
 }

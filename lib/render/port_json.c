@@ -13,34 +13,6 @@
 #include "json.h"
 #include "render.h"
 
-/* Adds v under key; false (and v dropped) when either is missing: out of memory. Every
- * builder below keeps a running ok, so that no field is ever silently left out. */
-static bool set(json_t *o, const char *key, json_t *v)
-{
-	if (!o || !v) {
-		json_decref(v);
-		return false;
-	}
-	return json_object_set_new(o, key, v) == 0; /* which takes v even when it fails */
-}
-
-static bool append(json_t *a, json_t *v)
-{
-	if (!a || !v) {
-		json_decref(v);
-		return false;
-	}
-	return json_array_append_new(a, v) == 0;
-}
-
-static json_t *ok_or_drop(json_t *o, bool ok)
-{
-	if (ok)
-		return o;
-	json_decref(o);
-	return NULL;
-}
-
 /* s as a JSON string, U+FFFD in place of every byte that is not part of well-formed UTF-8. */
 static json_t *text_lossy(const char *s, size_t n)
 {
@@ -87,13 +59,13 @@ static bool set_text(json_t *o, const char *key, const char *s)
 	char bytes_key[64];
 
 	if (!s)
-		return set(o, key, json_null());
-	if (!set(o, key, text_lossy(s, strlen(s))))
+		return ew_json_set(o, key, json_null());
+	if (!ew_json_set(o, key, text_lossy(s, strlen(s))))
 		return false;
 	if (ew_utf8_valid(s, strlen(s)))
 		return true;
 	snprintf(bytes_key, sizeof(bytes_key), "%s_bytes", key);
-	return set(o, bytes_key, hex(s));
+	return ew_json_set(o, bytes_key, hex(s));
 }
 
 /* "2026-11-23T10:00:00Z" */
@@ -115,16 +87,16 @@ static bool set_cmdline(json_t *o, const struct ew_port_holder *h)
 	bool ok = argv != NULL, raw = false;
 
 	for (size_t i = 0; i < h->argc; i++) {
-		ok = ok && append(argv, text_lossy(h->argv[i], strlen(h->argv[i])));
+		ok = ok && ew_json_append(argv, text_lossy(h->argv[i], strlen(h->argv[i])));
 		raw |= !ew_utf8_valid(h->argv[i], strlen(h->argv[i]));
 	}
-	ok = set(o, "cmdline", argv) && ok;
+	ok = ew_json_set(o, "cmdline", argv) && ok;
 	if (!raw || !ok)
 		return ok;
 	bytes = json_array();
 	for (size_t i = 0; i < h->argc; i++)
-		ok = ok && append(bytes, hex(h->argv[i]));
-	return set(o, "cmdline_bytes", bytes) && ok;
+		ok = ok && ew_json_append(bytes, hex(h->argv[i]));
+	return ew_json_set(o, "cmdline_bytes", bytes) && ok;
 }
 
 static json_t *holder_json(const struct ew_port_holder *h)
@@ -138,16 +110,16 @@ static json_t *holder_json(const struct ew_port_holder *h)
 		     set_text(container, "id", h->container_id) &&
 		     set_text(container, "address", h->proxy_to);
 	}
-	ok = ok && set(o, "pid", json_integer(h->pid)) &&
+	ok = ok && ew_json_set(o, "pid", json_integer(h->pid)) &&
 	     set_text(o, "comm", h->comm[0] ? h->comm : NULL) && set_cmdline(o, h) &&
 	     set_text(o, "user", h->user) &&
-	     set(o, "uid", h->comm[0] ? json_integer(h->uid) : json_null()) &&
-	     set(o, "started", utc_time(h->started)) && set_text(o, "unit", h->unit) &&
-	     set(o, "user_unit", json_boolean(h->user_unit));
-	ok = set(o, "container", container) && ok; /* always: it takes container */
+	     ew_json_set(o, "uid", h->comm[0] ? json_integer(h->uid) : json_null()) &&
+	     ew_json_set(o, "started", utc_time(h->started)) && set_text(o, "unit", h->unit) &&
+	     ew_json_set(o, "user_unit", json_boolean(h->user_unit));
+	ok = ew_json_set(o, "container", container) && ok; /* always: it takes container */
 	ok = ok && set_text(o, "terminal", h->terminal) &&
-	     set(o, "session", json_integer(h->session)) && set(o, "ppid", json_integer(h->ppid));
-	return ok_or_drop(o, ok);
+	     ew_json_set(o, "session", json_integer(h->session)) && ew_json_set(o, "ppid", json_integer(h->ppid));
+	return ew_json_ok(o, ok);
 }
 
 static const char *state_text(const struct ew_port_socket *s)
@@ -166,19 +138,19 @@ static json_t *socket_json(const struct ew_port_socket *s)
 	bool ok = o && holders;
 
 	for (size_t i = 0; i < s->n_holders; i++)
-		ok = ok && append(holders, holder_json(s->holders[i]));
-	ok = ok && set(o, "proto", json_string(s->proto == IPPROTO_UDP ? "udp" : "tcp")) &&
-	     set(o, "family", json_string(s->family == AF_INET6 ? "inet6" : "inet")) &&
-	     set(o, "local", json_string(s->local)) && set(o, "port", json_integer(s->port)) &&
-	     set(o, "remote", s->remote[0] ? json_string(s->remote) : json_null()) &&
-	     set(o, "remote_port", s->remote[0] ? json_integer(s->remote_port) : json_null()) &&
-	     set(o, "state", json_string(state_text(s))) &&
-	     set(o, "v6only", s->v6only < 0 ? json_null() : json_boolean(s->v6only)) &&
-	     set(o, "inode", json_integer((json_int_t)s->inode)) &&
-	     set(o, "uid", json_integer(s->uid)) &&
-	     set(o, "timer_s", s->timer_s < 0 ? json_null() : json_integer(s->timer_s));
-	ok = set(o, "holders", holders) && ok;
-	return ok_or_drop(o, ok);
+		ok = ok && ew_json_append(holders, holder_json(s->holders[i]));
+	ok = ok && ew_json_set(o, "proto", json_string(s->proto == IPPROTO_UDP ? "udp" : "tcp")) &&
+	     ew_json_set(o, "family", json_string(s->family == AF_INET6 ? "inet6" : "inet")) &&
+	     ew_json_set(o, "local", json_string(s->local)) && ew_json_set(o, "port", json_integer(s->port)) &&
+	     ew_json_set(o, "remote", s->remote[0] ? json_string(s->remote) : json_null()) &&
+	     ew_json_set(o, "remote_port", s->remote[0] ? json_integer(s->remote_port) : json_null()) &&
+	     ew_json_set(o, "state", json_string(state_text(s))) &&
+	     ew_json_set(o, "v6only", s->v6only < 0 ? json_null() : json_boolean(s->v6only)) &&
+	     ew_json_set(o, "inode", json_integer((json_int_t)s->inode)) &&
+	     ew_json_set(o, "uid", json_integer(s->uid)) &&
+	     ew_json_set(o, "timer_s", s->timer_s < 0 ? json_null() : json_integer(s->timer_s));
+	ok = ew_json_set(o, "holders", holders) && ok;
+	return ew_json_ok(o, ok);
 }
 
 static json_t *tri(int v)
@@ -191,11 +163,11 @@ static json_t *bindable_json(const struct ew_port_report *r)
 {
 	json_t *o = json_object();
 	bool unknown = r->trial_error != 0;
-	bool ok = set(o, "reuseaddr", tri(r->bindable_reuse)) &&
-		  set(o, "strict", tri(r->bindable_strict)) &&
-		  set(o, "unknown_reason", unknown ? json_string(ew_port_strerror(r->trial_error))
+	bool ok = ew_json_set(o, "reuseaddr", tri(r->bindable_reuse)) &&
+		  ew_json_set(o, "strict", tri(r->bindable_strict)) &&
+		  ew_json_set(o, "unknown_reason", unknown ? json_string(ew_port_strerror(r->trial_error))
 						   : json_null());
-	return ok_or_drop(o, ok);
+	return ew_json_ok(o, ok);
 }
 
 json_t *ew_port_report_json(const struct ew_port_report *r)
@@ -205,32 +177,32 @@ json_t *ew_port_report_json(const struct ew_port_report *r)
 	bool ok = o && sockets && protocols;
 
 	for (size_t i = 0; i < r->n_sockets; i++)
-		ok = ok && append(sockets, socket_json(&r->sockets[i]));
+		ok = ok && ew_json_append(sockets, socket_json(&r->sockets[i]));
 	if (r->protos & EW_PORT_TCP)
-		ok = ok && set(protocols, "tcp", json_string(ew_port_verdict_key(r->tcp)));
+		ok = ok && ew_json_set(protocols, "tcp", json_string(ew_port_verdict_key(r->tcp)));
 	if (r->protos & EW_PORT_UDP)
-		ok = ok && set(protocols, "udp", json_string(ew_port_verdict_key(r->udp)));
+		ok = ok && ew_json_set(protocols, "udp", json_string(ew_port_verdict_key(r->udp)));
 	ew_buf_init(&summary);
 	ew_render_port_verdict(&summary, r);
 	ok = ok && !summary.failed;
-	/* sockets and protocols go in first and always, since set() takes them either way. */
-	ok = set(o, "port", json_integer(r->port)) && ok;
-	ok = set(o, "sockets", sockets) && ok;
-	ok = set(o, "protocols", protocols) && ok;
-	ok = ok && set(o, "verdict", json_string(ew_port_verdict_key(r->verdict))) &&
-	     set(o, "summary", json_string(summary.data ? summary.data : "")) &&
-	     set(o, "hidden_holders", json_boolean(r->hidden_holders)) &&
-	     set(o, "all_holders", json_boolean(r->complete)) &&
-	     set(o, "proc_view", json_string(ew_port_proc_view_key(r->proc_view))) &&
-	     set(o, "unreadable_processes", json_integer(r->unreadable)) &&
-	     set(o, "reuseaddr_bindable", tri(r->bindable_reuse)) &&
-	     set(o, "bindable", bindable_json(r)) &&
-	     set(o, "unprivileged_port_start", r->unprivileged_port_start < 0
+	/* sockets and protocols go in first and always, since ew_json_set() takes them either way. */
+	ok = ew_json_set(o, "port", json_integer(r->port)) && ok;
+	ok = ew_json_set(o, "sockets", sockets) && ok;
+	ok = ew_json_set(o, "protocols", protocols) && ok;
+	ok = ok && ew_json_set(o, "verdict", json_string(ew_port_verdict_key(r->verdict))) &&
+	     ew_json_set(o, "summary", json_string(summary.data ? summary.data : "")) &&
+	     ew_json_set(o, "hidden_holders", json_boolean(r->hidden_holders)) &&
+	     ew_json_set(o, "all_holders", json_boolean(r->complete)) &&
+	     ew_json_set(o, "proc_view", json_string(ew_port_proc_view_key(r->proc_view))) &&
+	     ew_json_set(o, "unreadable_processes", json_integer(r->unreadable)) &&
+	     ew_json_set(o, "reuseaddr_bindable", tri(r->bindable_reuse)) &&
+	     ew_json_set(o, "bindable", bindable_json(r)) &&
+	     ew_json_set(o, "unprivileged_port_start", r->unprivileged_port_start < 0
 							? json_null()
 							: json_integer(r->unprivileged_port_start)) &&
-	     set(o, "needs_privilege", json_boolean(r->needs_privilege));
+	     ew_json_set(o, "needs_privilege", json_boolean(r->needs_privilege));
 	ew_buf_free(&summary);
-	return ok_or_drop(o, ok);
+	return ew_json_ok(o, ok);
 }
 
 int ew_render_port_json(struct ew_buf *b, const struct ew_port_report *r, bool pretty)
@@ -243,14 +215,14 @@ int ew_render_port_json(struct ew_buf *b, const struct ew_port_report *r, bool p
 static json_t *stop_json(const struct ew_port_stop_result *x, const char *signame)
 {
 	json_t *o = json_object();
-	bool ok = set(o, "pid", json_integer(x->pid)) &&
+	bool ok = ew_json_set(o, "pid", json_integer(x->pid)) &&
 		  set_text(o, "comm", x->comm[0] ? x->comm : NULL) &&
-		  set(o, "signal", x->signalled && signame ? json_string(signame) : json_null()) &&
-		  set(o, "sigkill", json_boolean(x->killed)) &&
-		  set(o, "exited", json_boolean(x->exited)) &&
-		  set(o, "refused", json_boolean(x->error == -EPERM && !x->signalled)) &&
-		  set(o, "error", x->error ? json_string(ew_port_strerror(x->error)) : json_null());
-	return ok_or_drop(o, ok);
+		  ew_json_set(o, "signal", x->signalled && signame ? json_string(signame) : json_null()) &&
+		  ew_json_set(o, "sigkill", json_boolean(x->killed)) &&
+		  ew_json_set(o, "exited", json_boolean(x->exited)) &&
+		  ew_json_set(o, "refused", json_boolean(x->error == -EPERM && !x->signalled)) &&
+		  ew_json_set(o, "error", x->error ? json_string(ew_port_strerror(x->error)) : json_null());
+	return ew_json_ok(o, ok);
 }
 
 int ew_render_port_stop_json(struct ew_buf *b, const struct ew_port_stop_result *res,
@@ -265,9 +237,9 @@ int ew_render_port_stop_json(struct ew_buf *b, const struct ew_port_stop_result 
 	stopped = json_array();
 	ok = o && stopped;
 	for (size_t i = 0; i < n; i++)
-		ok = ok && append(stopped, stop_json(&res[i], ew_signal_name(sig)));
-	ok = set(o, "port", json_integer(after ? after->port : 0)) && ok;
-	ok = set(o, "stopped", stopped) && ok;
-	ok = ok && set(o, "after", after ? ew_port_report_json(after) : json_null());
-	return ew_json_dump(b, ok_or_drop(o, ok), pretty);
+		ok = ok && ew_json_append(stopped, stop_json(&res[i], ew_signal_name(sig)));
+	ok = ew_json_set(o, "port", json_integer(after ? after->port : 0)) && ok;
+	ok = ew_json_set(o, "stopped", stopped) && ok;
+	ok = ok && ew_json_set(o, "after", after ? ew_port_report_json(after) : json_null());
+	return ew_json_dump(b, ew_json_ok(o, ok), pretty);
 }
