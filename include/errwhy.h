@@ -186,7 +186,8 @@ void ew_buf_append(struct ew_buf *b, const char *s, size_t n);
 void ew_buf_puts(struct ew_buf *b, const char *s);
 void ew_buf_putc(struct ew_buf *b, char c);
 void ew_buf_printf(struct ew_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void ew_buf_vprintf(struct ew_buf *b, const char *fmt, va_list ap);
+void ew_buf_vprintf(struct ew_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* ---- escaping outside data ------------------------------------------------------------- */
 

@@ -51,18 +51,38 @@ static void match_note(struct ew_buf *b, const struct ew_match *m, const struct 
 static void header(struct ew_buf *b, const struct ew_entry *e, const struct ew_match *m,
 		   const struct ew_text_style *st)
 {
+	size_t names = strlen(e->name), rest;
+	char tail[160];
+
 	ew_styled(b, EW_ANSI_NAME, e->name, st->color);
-	for (size_t k = 1; k < e->n_numbers; k++)
+	for (size_t k = 1; k < e->n_numbers; k++) {
 		ew_buf_printf(b, k == 1 ? " (also %s" : ", %s", e->numbers[k].name);
-	if (e->n_numbers > 1)
+		names += (k == 1 ? 7 : 2) + strlen(e->numbers[k].name);
+	}
+	if (e->n_numbers > 1) {
 		ew_buf_putc(b, ')');
-	ew_buf_printf(b, "  %d  %s  category: %s  confidence: %s\n", e->number,
-		      ew_family_label(e->family), e->category, ew_confidence_key(e->confidence));
-	ew_styled(b, EW_ANSI_BOLD, e->title, st->color);
+		names++;
+	}
+	rest = (size_t)snprintf(tail, sizeof(tail), "  %d  %s  category: %s  confidence: %s",
+				e->number, ew_family_label(e->family), e->category,
+				ew_confidence_key(e->confidence));
+	/* One line when it fits; else category and confidence go under the name. */
+	if (names + rest <= st->width) {
+		ew_buf_printf(b, "%s\n", tail);
+	} else {
+		ew_buf_printf(b, "  %d  %s\n", e->number, ew_family_label(e->family));
+		ew_buf_printf(b, "category: %s  confidence: %s\n", e->category,
+			      ew_confidence_key(e->confidence));
+	}
 	/* The message in quotes only adds something when it is not the title again. */
-	if (strcasecmp(e->title, e->message) != 0)
-		ew_buf_printf(b, " (\"%s\")", e->message);
-	ew_buf_putc(b, '\n');
+	if (strcasecmp(e->title, e->message) != 0) {
+		char line[512];
+		snprintf(line, sizeof(line), "**%s** (\"%s\")", e->title, e->message);
+		ew_wrap(b, line, 0, 2, st);
+	} else {
+		ew_styled(b, EW_ANSI_BOLD, e->title, st->color);
+		ew_buf_putc(b, '\n');
+	}
 	match_note(b, m, st);
 }
 

@@ -10,33 +10,38 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum { SMALL = 1, LARGE = 64, MAX_WORDS = 16 };
 
-/* One helper per API call, each returning how many of out were filled: the place to adapt
- * when ew_lookup/ew_search return the count filled (with the total as an out parameter). */
+/* One helper per API call. Each returns how many of out were filled, and checks the one
+ * contract: never more than max, and never more than the total it reports. */
+static size_t checked(const char *call, size_t n, size_t max, size_t total)
+{
+	if (n > max || n > total || (n < max && n != total))
+		fuzz_fail("%s filled %zu of max %zu with a total of %zu", call, n, max, total);
+	return n;
+}
+
 static size_t lookup(const char *q, struct ew_match *out, size_t max)
 {
-	size_t n = ew_lookup(q, out, max);
-	return n < max ? n : max;
+	size_t total, n = ew_lookup(q, out, max, &total);
+	return checked("ew_lookup", n, max, total);
 }
 
 static size_t lookup_foreign(unsigned mask, long number, struct ew_match *out, size_t max)
 {
-	size_t n = ew_lookup_foreign(mask, number, out, max);
-	return n < max ? n : max;
+	size_t total, n = ew_lookup_foreign(mask, number, out, max, &total);
+	return checked("ew_lookup_foreign", n, max, total);
 }
 
 static size_t suggest(const char *q, const struct ew_entry **out, size_t max)
 {
-	size_t n = ew_suggest(q, out, max);
-	if (n > max)
-		fuzz_fail("ew_suggest(\"%s\", max %zu) returned %zu", q, max, n);
-	return n;
+	size_t total, n = ew_suggest(q, out, max, &total);
+	return checked("ew_suggest", n, max, total);
 }
 
 static size_t search(const char *const *words, size_t n_words, const struct ew_entry **out,
-                     size_t max)
+		     size_t max)
 {
-	size_t n = ew_search(words, n_words, out, max);
-	return n < max ? n : max;
+	size_t total, n = ew_search(words, n_words, out, max, &total);
+	return checked("ew_search", n, max, total);
 }
 
 /* The brief line and the JSON of one entry, as for --brief and --json. */
