@@ -6,12 +6,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kcmp.h>
+#include <linux/magic.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -584,6 +586,7 @@ int ew_scan_holders(struct ew_scan_target *targets, size_t n, bool all,
 		    struct ew_scan_result *res)
 {
 	struct scanner s = {.targets = targets, .n_targets = n, .res = res, .all = all};
+	struct statfs fs;
 	size_t *order = NULL;
 	int r;
 
@@ -600,6 +603,12 @@ int ew_scan_holders(struct ew_scan_target *targets, size_t n, bool all,
 	s.proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s.proc_fd < 0)
 		return -errno;
+	/* An unmounted /proc is an empty directory: no process would be found, and the answer
+	 * "no holder" would be false. Only procfs itself tells. */
+	if (fstatfs(s.proc_fd, &fs) < 0 || fs.f_type != PROC_SUPER_MAGIC) {
+		close(s.proc_fd);
+		return -ENOENT;
+	}
 	pthread_mutex_init(&s.lock, NULL);
 	atomic_init(&s.stop, false);
 	r = list_procs(&s);
