@@ -294,8 +294,8 @@ if command -v python3 >/dev/null; then
 		check "name $shown: --all-holders shows no raw control byte" \
 			'[ $rc -eq 1 ] && clean_bytes "$tmp/out" "$tmp/err"'
 		run "$hport" --json
-		check "name $shown: --json parses, comm and cmdline whole, exact bytes in hex" \
-			'[ $rc -eq 1 ] && json_exact "$hpid"'
+		check "name $shown: --json parses, comm and cmdline whole, exact bytes in hex, escaped" \
+			'[ $rc -eq 1 ] && json_exact "$hpid" && clean_bytes "$tmp/out" "$tmp/err"'
 		run "$hport" --kill
 		check "name $shown: a refused --kill shows no raw control byte" \
 			'[ $rc -eq 1 ] && ! gone "$hpid" && clean_bytes "$tmp/out" "$tmp/err"'
@@ -494,7 +494,8 @@ if am_root && unshare --mount true 2>/dev/null; then
 		check "hidepid: unreadable_processes matches the text's count (${noted:-none})" \
 			'[ "$(jq .unreadable_processes "$tmp/out")" = "${noted:-0}" ]'
 		hidepid "$hport" --kill --yes --timeout 5
-		check "hidepid, --kill --yes refuses and the holder lives" '[ $rc -eq 1 ] && ! gone "$hpid"'
+		check "hidepid, --kill --yes refuses and the holder lives" \
+			'[ $rc -eq 1 ] && ! gone "$hpid" && grep -q "cannot stop what holds port" "$tmp/out"'
 	else
 		skip "hidepid" "no setpriv"
 	fi
