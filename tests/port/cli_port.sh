@@ -18,6 +18,8 @@ cleanup() {
 	for p in "${pids[@]}"; do
 		wait "$p" 2>/dev/null
 	done
+	rmdir "$tmp/cg2/errwhy-test-$$.service" 2>/dev/null
+	mountpoint -q "$tmp/cg2" 2>/dev/null && umount "$tmp/cg2"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -164,9 +166,10 @@ timeout 30 "$porthold" --port-file "$tmp/port" -- sh -c "exec \"$errwhy\" port \
 rc=$?
 check "an ancestor of errwhy is refused" '[ $rc -eq 1 ] && grep -q "ancestor of errwhy" "$tmp/out"'
 
-if [ "$(id -u)" -eq 0 ] && unshare --pid --fork --mount-proc true 2>/dev/null; then
+if [ "$(id -u)" -eq 0 ] && unshare --pid --fork --kill-child --mount-proc true 2>/dev/null; then
 	rm -f "$tmp/port"
-	timeout 30 unshare --pid --fork --mount-proc "$porthold" --port-file "$tmp/port" -- \
+	# unshare --fork ignores SIGTERM while it waits: -k and --kill-child end it all the same.
+	timeout -k 5 30 unshare --pid --fork --kill-child --mount-proc "$porthold" --port-file "$tmp/port" -- \
 		sh -c "exec \"$errwhy\" port \"\$PORT\" --kill --yes" >"$tmp/out" 2>"$tmp/err" </dev/null
 	rc=$?
 	check "PID 1 is refused" '[ $rc -eq 1 ] && grep -q "it is PID 1" "$tmp/out"'
@@ -328,26 +331,46 @@ run "$hport" --kill --yes --force-managed --timeout 5
 reap "$hpid"
 check "--force-managed --yes stops docker-proxy" '[ $rc -eq 0 ] && [ "$hstatus" -eq 143 ]'
 
-# 3. A systemd service (a cgroup of that name) is stopped through systemctl.
-cg=/sys/fs/cgroup/errwhy-test-$$.service
+# 3. A systemd service (a cgroup of that name) is stopped through systemctl. errwhy reads
+# the unit from the cgroup v2 line of /proc/PID/cgroup; where /sys/fs/cgroup is not cgroup2
+# (a hybrid or v1 layout) the v2 hierarchy is mounted under $tmp for the test alone.
+unit=errwhy-test-$$.service
+cgroot=
 if ! am_root; then
-	skip "--kill refuses a systemd service's process" "needs root"
-elif [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" != cgroup2fs ]; then
-	skip "--kill refuses a systemd service's process" "/sys/fs/cgroup is not cgroup2"
-elif ! mkdir "$cg" 2>/dev/null; then
-	skip "--kill refuses a systemd service's process" "cannot make a cgroup"
+	why="needs root"
+elif [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then
+	cgroot=/sys/fs/cgroup
+elif mkdir "$tmp/cg2" && mount -t cgroup2 none "$tmp/cg2" 2>/dev/null; then
+	cgroot=$tmp/cg2
 else
+	why="no cgroup2 hierarchy to use"
+fi
+if [ -n "$cgroot" ] && ! mkdir "$cgroot/$unit" 2>/dev/null; then
+	why="cannot make a cgroup in $cgroot"
+	[ "$cgroot" = "$tmp/cg2" ] && umount "$tmp/cg2"
+	cgroot=
+fi
+if [ -n "$cgroot" ]; then
 	hold
-	if echo "$hpid" >"$cg/cgroup.procs" 2>/dev/null; then
+	if echo "$hpid" >"$cgroot/$unit/cgroup.procs" 2>/dev/null; then
 		run "$hport" --kill --yes --timeout 5
 		check "--kill --yes refuses a systemd service's process and names systemctl stop" \
-			'[ $rc -eq 1 ] && ! gone "$hpid" && grep -qF "systemctl stop errwhy-test-$$.service" "$tmp/out"'
+			'[ $rc -eq 1 ] && ! gone "$hpid" && grep -qF "systemctl stop $unit" "$tmp/out" && grep -q -- "--force-managed" "$tmp/out"'
+		run "$hport" --kill --yes --force-managed --timeout 5
+		check "--force-managed --yes stops the service's process" '[ $rc -eq 0 ] && all_gone "$hpid"'
 	else
 		skip "--kill refuses a systemd service's process" "cannot move a process into a cgroup"
 	fi
-	kill -KILL "$hpid"; reap "$hpid"
+	kill -KILL "$hpid" 2>/dev/null; reap "$hpid"
 	all_gone "$hpid"
-	rmdir "$cg" 2>/dev/null
+	# An empty cgroup, removed before the hierarchy is let go of: v2's outlives the mount.
+	for _ in $(seq 100); do
+		rmdir "$cgroot/$unit" 2>/dev/null && break
+		sleep 0.05
+	done
+	[ "$cgroot" = "$tmp/cg2" ] && umount "$tmp/cg2"
+else
+	skip "--kill refuses a systemd service's process" "$why"
 fi
 
 # 4. A root master with a worker of another uid: the worker's uid sees only half.

@@ -321,6 +321,7 @@ int main(int argc, char **argv)
 		make_timewait(fd, v6 ? AF_INET6 : AF_INET, port);
 		close(fd);
 		announce(port_file, port);
+		free(port_file), free(pid_file), free(name), free(title);
 		return 0;
 	}
 	if (closewait)
@@ -352,6 +353,7 @@ int main(int argc, char **argv)
 		}
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
+		free(port_file), free(pid_file), free(name), free(title);
 		return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	}
 	for (;;)
