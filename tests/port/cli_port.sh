@@ -409,6 +409,12 @@ all_gone "$child"
 hold --ignore-term
 timeout 60 "$errwhy" port "$hport" --kill --yes --timeout 4294968 >"$tmp/out" 2>"$tmp/err" </dev/null &
 epid=$!
+# From when errwhy has a pidfd open, that is, has signalled and waits: 3 s more.
+for _ in $(seq 500); do
+	ewpid=$(cat "/proc/$epid/task/$epid/children" 2>/dev/null)
+	[ -n "$ewpid" ] && ls -l "/proc/${ewpid%% *}/fd" 2>/dev/null | grep -q pidfd && break
+	sleep 0.02
+done
 sleep 3
 check "--timeout 4294968: the holder that ignores SIGTERM is still alive after 3 s" \
 	'! gone "$hpid" && ! gone "$epid"'
