@@ -7,7 +7,7 @@ int main(void)
 {
 	struct ew_match m[4];
 
-	if (ew_lookup("EADDRINUSE", m, 4) == 0)
+	if (ew_lookup("EADDRINUSE", m, 4, NULL) == 0)
 		return 1;
 	printf("%d\n", m[0].entry->number);
 	return 0;
