@@ -14,9 +14,10 @@ void ew_styled(struct ew_buf *b, const char *style, const char *s, bool color)
 		ew_buf_puts(b, EW_ANSI_RESET);
 }
 
-/* Inline markup state, carried from word to word: a bold run or code span may hold spaces. */
+/* Inline markup state, carried from word to word: a bold run or code span may hold spaces.
+ * plain: no markup at all (text with outside data in it, where a backtick is a backtick). */
 struct markup {
-	bool code, bold, color;
+	bool code, bold, color, plain;
 };
 
 /* Appends s[0..n) with `code` and **bold** turned into ANSI styles (colour) or plain text
@@ -25,6 +26,10 @@ static void put_marked(struct ew_buf *out, const char *s, size_t n, struct marku
 {
 	size_t i = 0;
 
+	if (m->plain) {
+		ew_buf_append(out, s, n);
+		return;
+	}
 	while (i < n) {
 		/* Plain text goes out in runs, not a character at a time: pages are mostly plain. */
 		size_t run = i;
@@ -66,14 +71,17 @@ static void spaces(struct ew_buf *b, unsigned n)
  * `ss -ltn 'sport = :3000'` stays on one line and can be copied whole. *width gets the columns
  * it takes on screen: markup that vanishes does not count, a UTF-8 character counts once.
  * One pass, since every character of a page goes through here. */
-static const char *word(const char *s, const char *end, bool color, unsigned *width)
+static const char *word(const char *s, const char *end, const struct markup *m,
+			unsigned *width)
 {
-	bool code = false;
+	bool code = false, color = m->color;
 	unsigned w = 0;
 
 	for (; s < end; s++) {
 		char c = *s;
-		if (c == '`') {
+		if (m->plain && c != ' ' && c != '\n') {
+			w += ((unsigned char)c & 0xC0) != 0x80;
+		} else if (c == '`') {
 			code = !code;
 			w += !color;
 		} else if ((c == ' ' || c == '\n') && !code) {
@@ -88,11 +96,10 @@ static const char *word(const char *s, const char *end, bool color, unsigned *wi
 	return s;
 }
 
-/* One paragraph, greedy fill, from column col on. */
+/* One paragraph, greedy fill to width, from column col on. */
 static void fill(struct ew_buf *b, const char *p, const char *end, unsigned col, unsigned rest,
-		 const struct ew_text_style *st)
+		 unsigned width, struct markup m)
 {
-	struct markup m = {.color = st->color};
 	bool line_empty = true;
 
 	while (p < end) {
@@ -101,8 +108,8 @@ static void fill(struct ew_buf *b, const char *p, const char *end, unsigned col,
 		if (p == end)
 			break;
 		unsigned w;
-		const char *we = word(p, end, st->color, &w);
-		if (!line_empty && col + 1 + w > st->width) {
+		const char *we = word(p, end, &m, &w);
+		if (!line_empty && col + 1 + w > width) {
 			ew_buf_putc(b, '\n');
 			spaces(b, rest);
 			col = rest;
@@ -117,7 +124,7 @@ static void fill(struct ew_buf *b, const char *p, const char *end, unsigned col,
 		line_empty = false;
 		p = we;
 	}
-	if (st->color && (m.code || m.bold))
+	if (m.color && (m.code || m.bold))
 		ew_buf_puts(b, EW_ANSI_RESET);
 	ew_buf_putc(b, '\n');
 }
@@ -136,7 +143,8 @@ void ew_wrap_at(struct ew_buf *b, const char *text, unsigned col, unsigned rest,
 
 	for (;;) {
 		end = strstr(p, "\n\n");
-		fill(b, p, end ? end : p + strlen(p), col, rest, st);
+		fill(b, p, end ? end : p + strlen(p), col, rest, st->width,
+		     (struct markup){.color = st->color});
 		if (!end)
 			break;
 		ew_buf_putc(b, '\n');
@@ -172,37 +180,8 @@ void ew_indent_block(struct ew_buf *b, const char *text, unsigned indent, const 
 void ew_wrap_plain(struct ew_buf *b, const char *text, unsigned first, unsigned rest,
 		   unsigned width)
 {
-	const char *p = text;
-	unsigned col = first;
-	bool line_empty = true;
-
 	/* No markup here: this text carries outside data (a process name may hold a backtick),
 	 * already escaped, so every character counts and is printed as it is. */
 	spaces(b, first);
-	while (*p) {
-		const char *we;
-		unsigned w = 0;
-
-		while (*p == ' ' || *p == '\n')
-			p++;
-		if (!*p)
-			break;
-		for (we = p; *we && *we != ' ' && *we != '\n'; we++)
-			w += ((unsigned char)*we & 0xC0) != 0x80;
-		if (!line_empty && col + 1 + w > width) {
-			ew_buf_putc(b, '\n');
-			spaces(b, rest);
-			col = rest;
-			line_empty = true;
-		}
-		if (!line_empty) {
-			ew_buf_putc(b, ' ');
-			col++;
-		}
-		ew_buf_append(b, p, (size_t)(we - p));
-		col += w;
-		line_empty = false;
-		p = we;
-	}
-	ew_buf_putc(b, '\n');
+	fill(b, text, text + strlen(text), first, rest, width, (struct markup){.plain = true});
 }
