@@ -176,6 +176,21 @@ static bool is_server(const struct ew_port_socket *s)
 	       (s->proto == IPPROTO_UDP && !s->remote[0]);
 }
 
+/* text wrapped without markup (ew_wrap_plain), in style when colour is on; the style ends
+ * before the final newline, so no escape trails into the next line. */
+static void wrap_styled(struct ew_buf *b, const char *text, unsigned first, unsigned rest,
+			const struct ew_text_style *st, const char *style)
+{
+	if (st->color)
+		ew_buf_puts(b, style);
+	ew_wrap_plain(b, text, first, rest, st->width);
+	if (st->color) {
+		if (b->len && !b->failed)
+			b->data[--b->len] = '\0';
+		ew_buf_puts(b, EW_ANSI_RESET "\n");
+	}
+}
+
 /* Who holds a socket when no holder could be named: say what is really known. */
 static void unknown_holder(struct ew_buf *b, const struct ew_port_report *r,
 			   const struct ew_port_socket *s)
@@ -239,13 +254,7 @@ static void socket_block(struct ew_buf *b, const struct ew_port_report *r,
 		ew_buf_init(&why);
 		ew_buf_puts(&why, "held by ");
 		unknown_holder(&why, r, s);
-		if (st->color)
-			ew_buf_puts(b, EW_ANSI_DIM);
-		ew_wrap_plain(b, why.failed ? "" : why.data, 6, 6, st->width);
-		if (st->color) {
-			b->len -= b->len && !b->failed; /* the colour ends before the newline */
-			ew_buf_puts(b, EW_ANSI_RESET "\n");
-		}
+		wrap_styled(b, why.failed ? "" : why.data, 6, 6, st, EW_ANSI_DIM);
 		b->failed |= why.failed;
 		ew_buf_free(&why);
 		return;
@@ -494,15 +503,8 @@ int ew_render_port_verdict_wrapped(struct ew_buf *b, const char *lead,
 	if (lead)
 		ew_buf_puts(&line, lead);
 	ret = ew_render_port_verdict(&line, r);
-	if (ret == 0 && !line.failed) {
-		if (st->color)
-			ew_buf_puts(b, EW_ANSI_BOLD);
-		ew_wrap_plain(b, line.data, 0, 2, st->width);
-		if (st->color) {
-			b->len -= b->len && !b->failed;
-			ew_buf_puts(b, EW_ANSI_RESET "\n");
-		}
-	}
+	if (ret == 0 && !line.failed)
+		wrap_styled(b, line.data, 0, 2, st, EW_ANSI_BOLD);
 	ret = line.failed ? -ENOMEM : ret;
 	ew_buf_free(&line);
 	/* A failure inside must fail the whole answer, not leave it a line short. */
