@@ -121,6 +121,9 @@ struct ew_match {
 	int system;            /* an enum ew_system for EW_MATCH_FOREIGN, else -1 */
 	unsigned systems;      /* EW_MATCH_FOREIGN: every system (1u << enum ew_system) it matched */
 	long number;           /* the number that matched, for NUMBER and FOREIGN */
+	/* EW_MATCH_MESSAGE from ew_identify(): the hit it came from (the span, ecosystem and
+	 * context), owned by the caller; NULL for every other match. */
+	const struct ew_hit *hit;
 };
 
 /* The four lookups below share one contract:
@@ -163,6 +166,59 @@ size_t ew_suggest(const char *query, const struct ew_entry **out, size_t max, si
  * best first. words may be NULL only when n_words is 0; a NULL word matches nothing. */
 size_t ew_search(const char *const *words, size_t n_words, const struct ew_entry **out,
 		 size_t max, size_t *total);
+
+/* ---- recognising errors in text (lib/identify/) ------------------------------------------ */
+/* The patterns are catalog data (catalog/README.md, "Messages"), compiled at build time into
+ * one vectorscan database. libhs is loaded with dlopen() at the first scan, so a plain lookup
+ * still loads libc alone. */
+
+/* What a message says about where its error happened. Strings are "" when unknown; they are
+ * copied out of the text, raw bytes (print them through ew_buf_put_escaped()), cut to fit. */
+struct ew_context {
+	int port;           /* -1 when none */
+	long pid;           /* -1 when none */
+	char address[64];   /* "::", "127.0.0.1", "db.example.com" */
+	char syscall[32];   /* "listen", "open" */
+	char path[1024];
+};
+
+struct ew_hit {
+	const struct ew_entry *entry; /* NULL for a resolver hit */
+	const char *family;           /* "errno" or "resolver" */
+	const char *name;             /* "EADDRINUSE", "EAI_NONAME" */
+	const char *how;              /* "name", "text", "translation", "number", "pattern" */
+	const char *lang;             /* "de" for a translated text, else NULL */
+	const char *ecosystem;        /* "Node.js", or NULL when the line does not tell */
+	int system;                   /* the enum ew_system a number was read on, -1: Linux */
+	long number;                  /* the number read through a form, or -1 */
+	uint64_t line;                /* 1-based line of the span's start */
+	size_t start, len;            /* the span: see ew_identify() and ew_hit_fn */
+	struct ew_context context;
+};
+
+/* Called for every hit, in input order. line is the hit's line without its newline (for a
+ * line longer than 64 KiB, the 64 KiB around the span), and hit->start is the span's offset
+ * in it; both are valid only during the call. A non-zero return stops the scan and is
+ * returned by ew_scanner_feed() or ew_scanner_end(). */
+typedef int (*ew_hit_fn)(const struct ew_hit *hit, const char *line, size_t line_len, void *ctx);
+
+struct ew_scanner;
+
+/* A streaming scanner over text of any length, in constant memory: feed it chunks as they come
+ * (any bytes: NUL, invalid UTF-8), then end it. Returns 0, -ENOMEM, or -ELIBACC when the
+ * matcher cannot be loaded (ew_identify_error() says why). */
+int ew_scanner_new(struct ew_scanner **out, ew_hit_fn fn, void *ctx);
+int ew_scanner_feed(struct ew_scanner *s, const void *data, size_t n);
+int ew_scanner_end(struct ew_scanner *s); /* flushes the last line; feed no more after it */
+void ew_scanner_free(struct ew_scanner *s); /* s may be NULL */
+/* The hits in one message (text of n bytes), at most max written to out (see the lookup
+ * contract above; hit->start is an offset in text). The same error found again on a later
+ * line adds to the first hit's context rather than making a second one. Returns the count
+ * written, or 0 with *total 0 on failure; err (may be NULL) gets 0 or a negative errno. */
+size_t ew_identify(const char *text, size_t n, struct ew_hit *out, size_t max, size_t *total,
+		   int *err);
+/* Why the matcher could not be loaded ("libhs.so.5: cannot open shared object file ..."). */
+const char *ew_identify_error(void);
 
 /* ---- output buffers --------------------------------------------------------------------- */
 
