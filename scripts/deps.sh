@@ -3,11 +3,12 @@
 # benchmark on a fresh Debian 12. Runs apt-get as root, or through sudo when not root.
 set -eu
 
-build="gcc libc6-dev meson ninja-build pkgconf libjansson-dev libmnl-dev scdoc"
+build="gcc libc6-dev meson ninja-build pkgconf libjansson-dev libmnl-dev scdoc
+	libvectorscan-dev zlib1g-dev libc-l10n"
 test="libcmocka-dev python3 man-db manpages manpages-dev valgrind iproute2 procps psmisc
 	mingw-w64-common linux-libc-dev-alpha-cross linux-libc-dev-mips-cross
 	linux-libc-dev-hppa-cross linux-libc-dev-sparc64-cross clang libclang-rt-14-dev"
-bench="hyperfine moreutils lsof jq"
+bench="hyperfine moreutils lsof jq ripgrep"
 
 case "${1:-all}" in
 build) packages=$build ;;
