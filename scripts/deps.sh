@@ -46,3 +46,12 @@ if [ "${1:-all}" = all ] && [ -n "$excludes" ]; then
 	$sudo sed -i -E '/path-exclude[= ]\/usr\/share\/(man|groff)/d' $excludes
 	quietly $sudo apt-get install -y -qq --reinstall groff-base man-db manpages manpages-dev
 fi
+# They drop translations too; the recogniser reads glibc's translated error texts from
+# libc-l10n's catalogs at build time (tools/patternc), so those must stay.
+excludes=$(grep -lsE 'path-exclude[= ]/usr/share/locale' /etc/dpkg/dpkg.cfg.d/* || true)
+if [ -n "$excludes" ]; then
+	echo "deps.sh: dpkg drops translations here ($excludes); keeping them from now on" >&2
+	# shellcheck disable=SC2086
+	$sudo sed -i -E '/path-exclude[= ]\/usr\/share\/locale/d' $excludes
+	quietly $sudo apt-get install -y -qq --reinstall libc-l10n
+fi
