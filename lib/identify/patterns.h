@@ -31,7 +31,10 @@ struct ew_pattern {
 
 extern const struct ew_pattern ew_patterns[];
 extern const size_t ew_n_patterns;     /* every pattern, the line-break ones last */
+/* The database twice: tuned for the build machine's CPU, and for any x86-64. */
 extern const unsigned char ew_hs_db[];
 extern const size_t ew_hs_db_size;
+extern const unsigned char ew_hs_db_generic[];
+extern const size_t ew_hs_db_generic_size;
 
 #endif
