@@ -150,7 +150,7 @@ static bool make_claim(const struct ew_cand *c, const struct claim *cl, size_t n
 		return true;
 	case EW_PAT_TRANSLATION:
 		out->how = "translation";
-		out->lang = p->lang;
+		out->lang = ew_pattern_lang(p);
 		return true;
 	case EW_PAT_PATTERN:
 		out->how = "pattern";
