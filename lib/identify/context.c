@@ -228,6 +228,14 @@ static size_t quote_end(const char *line, size_t len, size_t i, char *close)
 	return SIZE_MAX;
 }
 
+static bool has_alnum(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (is_alnum((unsigned char)s[i]))
+			return true;
+	return false;
+}
+
 /* A quote opening at s just after the text: ": 'x'" (Python) or ", open 'x'" (Node). */
 static bool after_text(const char *line, size_t end, size_t s)
 {
@@ -255,7 +263,9 @@ static size_t path_cands(const char *line, size_t len, size_t start, size_t end,
 			bool next_to_text = after_text(line, end, s) ||
 					    (q + (size_t)close_len + 2 <= start && q + (size_t)close_len + 2 >= start - 1 &&
 					     line[q + (size_t)close_len] == ':');
-			if (k && !memchr(line + s, ' ', k) && !url_like(line + s, k) && !is_ip(line + s, k) &&
+			if (k && (has_alnum(line + s, k) || (k == 1 && line[s] == '/')) &&
+			    !memchr(line + s, ' ', k) &&
+			    !url_like(line + s, k) && !is_ip(line + s, k) &&
 			    (path_like(line + s, k) || next_to_text)) {
 				out[n++] = (struct path_cand){s, k, next_to_text};
 				i = q + (size_t)close_len - 1;
@@ -264,16 +274,27 @@ static size_t path_cands(const char *line, size_t len, size_t start, size_t end,
 			continue;
 		}
 		bool boundary = i == 0 || line[i - 1] == ' ' || line[i - 1] == '=' || line[i - 1] == '(';
-		bool starts = line[i] == '/' || (line[i] == '~' && i + 1 < len && line[i + 1] == '/') ||
+		bool drive = i + 2 < len && ((line[i] | 32) >= 'a' && (line[i] | 32) <= 'z') &&
+			     line[i + 1] == ':' && (line[i + 2] == '/' || line[i + 2] == '\\');
+		bool starts = line[i] == '/' || drive ||
+			      (line[i] == '~' && i + 1 < len && line[i + 1] == '/') ||
 			      (line[i] == '.' && i + 1 < len && (line[i + 1] == '/' ||
 			       (line[i + 1] == '.' && i + 2 < len && line[i + 2] == '/')));
 		if (!boundary || !starts)
 			continue;
 		size_t e = i;
 		while (e < len && line[e] != ' ' && line[e] != '\'' && line[e] != '"' && line[e] != ',' &&
-		       line[e] != ')' && line[e] != '(')
+		       line[e] != ')' && line[e] != '(' && line[e] != '`')
 			e++;
-		bool call = i > 0 && line[i - 1] == '(' && e < len && line[e] == ')';
+		/* fopen(/x), or Ruby's "Directory not empty - /x" and "@ dir_s_rmdir - C:/x" */
+		bool call = (i > 0 && line[i - 1] == '(' && e < len && line[e] == ')') ||
+			    (i >= end + 3 && i - end <= 32 && strncmp(line + i - 3, " - ", 3) == 0);
+		/* "fileutils.rb:264:in" is where the program was, not what it was about */
+		const char *colon = memchr(line + i, ':', e - i);
+		if (colon && colon + 1 < line + e && is_digit((unsigned char)colon[1]) && !drive) {
+			i = e;
+			continue;
+		}
 		size_t k = e;
 		while (k > i + 1 && (line[k - 1] == ':' || line[k - 1] == '.' || line[k - 1] == ';'))
 			k--;

@@ -18,7 +18,8 @@ struct claim {
 	int eco_rank;           /* 2: a form said it, 1: a pattern, 0: none */
 	int system;             /* -1: Linux */
 	long number;
-	size_t start, end;
+	size_t start, end;      /* the span: all the evidence that stands close */
+	size_t own_start, own_end; /* the first evidence's span, where context is read from */
 };
 
 static const struct ew_message *message_of(const struct ew_cand *c)
@@ -140,7 +141,7 @@ static bool make_claim(const struct ew_cand *c, const struct claim *cl, size_t n
 	const struct ew_message *m = message_of(c);
 
 	*out = (struct claim){.entry = p->entry, .system = -1, .number = -1, .start = c->start,
-			      .end = c->end};
+			      .end = c->end, .own_start = c->start, .own_end = c->end};
 	switch (p->kind) {
 	case EW_PAT_NAME:
 		out->how = "name";
@@ -235,7 +236,7 @@ static void to_hit(const struct claim *c, const char *marker, const char *line, 
 	if (h->lang && !h->lang[0])
 		h->lang = NULL;
 	ew_context_clear(&h->context);
-	ew_context_read(&h->context, line, len, c->start, c->end);
+	ew_context_read(&h->context, line, len, c->own_start, c->own_end);
 }
 
 size_t ew_decide(struct ew_cand *c, size_t n, const char *line, size_t len, struct ew_hit *out,
