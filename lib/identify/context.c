@@ -104,6 +104,8 @@ static bool set_port(struct ew_context *ctx, const char *s, size_t n)
 	return true;
 }
 
+static bool is_ip(const char *s, size_t n);
+
 static bool host_char(unsigned char c)
 {
 	return is_alnum(c) || c == '.' || c == '-' || c == ':' || c == '%' || c == '[' || c == ']' ||
@@ -163,13 +165,37 @@ static bool read_port_word(struct ew_context *ctx, const char *line, size_t len)
 	return false;
 }
 
+/* Python's address tuple: ('0.0.0.0', 8080) */
+static bool read_tuple(struct ew_context *ctx, const char *line, size_t len)
+{
+	for (const char *p = memchr(line, '(', len); p; p = memchr(p + 1, '(', len - (size_t)(p + 1 - line))) {
+		size_t i = (size_t)(p - line) + 1;
+		if (i >= len || (line[i] != '\'' && line[i] != '"'))
+			continue;
+		const char *q = memchr(line + i + 1, line[i], len - i - 1);
+		if (!q || !is_ip(line + i + 1, (size_t)(q - line) - i - 1))
+			continue;
+		size_t k = (size_t)(q - line) + 1, d = 0;
+		if (k + 2 > len || line[k] != ',')
+			continue;
+		k += 1 + (line[k + 1] == ' ');
+		while (k + d < len && is_digit((unsigned char)line[k + d]))
+			d++;
+		if (k + d < len && line[k + d] == ')' && set_port(ctx, line + k, d)) {
+			copy(ctx->address, sizeof(ctx->address), line + i + 1, (size_t)(q - line) - i - 1);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The first host:port of the line; else a port named in words. */
 static void read_address(struct ew_context *ctx, const char *line, size_t len)
 {
 	for (const char *c = memchr(line, ':', len); c && ctx->port < 0;
 	     c = memchr(c + 1, ':', len - (size_t)(c + 1 - line)))
 		read_hostport_at(ctx, line, len, (size_t)(c - line));
-	if (ctx->port < 0)
+	if (ctx->port < 0 && !read_tuple(ctx, line, len))
 		read_port_word(ctx, line, len);
 }
 
