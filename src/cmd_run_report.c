@@ -1,0 +1,361 @@
+/* cmd_run_report.c: what errwhy run says after a failed command: its status, and the errors
+ * liberrwhy's recogniser found in its output, most frequent first, as text or JSON. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "run.h"
+
+/* The recogniser (lib/identify/) is being written on main; until it lands these are weak, so
+ * errwhy links without it and passes output through unexplained. */
+#pragma weak ew_scanner_new
+#pragma weak ew_scanner_feed
+#pragma weak ew_scanner_end
+#pragma weak ew_scanner_free
+#pragma weak ew_identify_error
+
+static bool same_error(const struct run_error *e, const struct ew_hit *hit)
+{
+	return strcmp(e->name, hit->name ? hit->name : "") == 0 &&
+	       strcmp(e->family, hit->family ? hit->family : "") == 0;
+}
+
+/* The recogniser's callback: one more sighting of an error, or a new one. */
+static int on_hit(const struct ew_hit *hit, const char *line, size_t line_len, void *ctx)
+{
+	struct run_report *rep = ctx;
+	struct run_error *e;
+
+	(void)line;
+	(void)line_len;
+	for (size_t i = 0; i < rep->n_errors; i++) {
+		if (same_error(&rep->errors[i], hit)) {
+			rep->errors[i].count++;
+			return 0;
+		}
+	}
+	if (rep->n_errors == RUN_MAX_ERRORS) {
+		rep->dropped++;
+		return 0;
+	}
+	e = &rep->errors[rep->n_errors++];
+	snprintf(e->family, sizeof(e->family), "%s", hit->family ? hit->family : "");
+	snprintf(e->name, sizeof(e->name), "%s", hit->name ? hit->name : "");
+	e->entry = hit->entry;
+	e->context = hit->context;
+	e->count = 1;
+	return 0;
+}
+
+struct ew_scanner *run_scanner_new(struct run_report *rep)
+{
+	struct ew_scanner *s = NULL;
+	int ret = ew_scanner_new ? ew_scanner_new(&s, on_hit, rep) : -ELIBACC;
+
+	if (ret < 0) {
+		rep->scan_error = ret;
+		return NULL;
+	}
+	return s;
+}
+
+void run_scanner_feed(struct run_report *rep, struct ew_scanner **s, const char *buf, size_t n)
+{
+	int ret;
+
+	if (!*s)
+		return;
+	ret = ew_scanner_feed(*s, buf, n);
+	if (ret < 0) {
+		if (!rep->scan_error)
+			rep->scan_error = ret;
+		ew_scanner_free(*s);
+		*s = NULL;
+	}
+}
+
+void run_scanner_end(struct run_report *rep, struct ew_scanner **s)
+{
+	int ret;
+
+	if (!*s)
+		return;
+	ret = ew_scanner_end(*s);
+	if (ret < 0 && !rep->scan_error)
+		rep->scan_error = ret;
+	ew_scanner_free(*s);
+	*s = NULL;
+}
+
+/* Most frequent first; among equals, the first seen (the table is in order of sighting, and
+ * this sort is stable by its index tie-break). */
+static void rank(const struct run_report *rep, size_t *order)
+{
+	for (size_t i = 0; i < rep->n_errors; i++)
+		order[i] = i;
+	for (size_t i = 1; i < rep->n_errors; i++) {
+		size_t k = order[i], j = i;
+		for (; j > 0 && rep->errors[order[j - 1]].count < rep->errors[k].count; j--)
+			order[j] = order[j - 1];
+		order[j] = k;
+	}
+}
+
+/* The command line as a shell would read it back: an argument with spaces or quotes in
+ * single quotes. Then escaped and cut, as every outside text is. */
+static void put_command(struct ew_buf *b, char **argv)
+{
+	struct ew_buf line;
+
+	ew_buf_init(&line);
+	for (size_t i = 0; argv[i]; i++) {
+		const char *a = argv[i];
+		bool plain = a[0] && strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+					       "0123456789_./:=@%+,-") == strlen(a);
+		if (i)
+			ew_buf_putc(&line, ' ');
+		if (plain) {
+			ew_buf_puts(&line, a);
+			continue;
+		}
+		ew_buf_putc(&line, '\'');
+		for (; *a; a++)
+			ew_buf_puts(&line, *a == '\'' ? "'\\''" : (char[]){*a, 0});
+		ew_buf_putc(&line, '\'');
+	}
+	ew_buf_puts(b, ew_cli_quote(line.data ? line.data : ""));
+	ew_buf_free(&line);
+}
+
+static void put_status(struct ew_buf *b, int st)
+{
+	if (WIFSIGNALED(st)) {
+		const char *name = ew_signal_name(WTERMSIG(st));
+		ew_buf_printf(b, "was killed by signal %d", WTERMSIG(st));
+		if (name)
+			ew_buf_printf(b, " (%s)", name);
+		ew_buf_printf(b, ", exit status %d", 128 + WTERMSIG(st));
+	} else {
+		ew_buf_printf(b, "exited with status %d", WEXITSTATUS(st));
+	}
+}
+
+/* "port 3000, address ::, listen": what the first sighting said about where. */
+static void put_context(struct ew_buf *b, const struct ew_context *c)
+{
+	const char *sep = "";
+
+	if (c->port >= 0) {
+		ew_buf_printf(b, "port %d", c->port);
+		sep = ", ";
+	}
+	if (c->address[0]) {
+		ew_buf_printf(b, "%saddress ", sep);
+		ew_buf_put_escaped(b, c->address);
+		sep = ", ";
+	}
+	if (c->path[0]) {
+		ew_buf_printf(b, "%s", sep);
+		ew_buf_append_escaped(b, c->path, strlen(c->path), 120);
+		sep = ", ";
+	}
+	if (c->syscall[0]) {
+		ew_buf_printf(b, "%s", sep);
+		ew_buf_put_escaped(b, c->syscall);
+		sep = ", ";
+	}
+	if (c->pid >= 0)
+		ew_buf_printf(b, "%spid %ld", sep, c->pid);
+}
+
+static bool has_context(const struct ew_context *c)
+{
+	return c->port >= 0 || c->pid >= 0 || c->address[0] || c->path[0] || c->syscall[0];
+}
+
+static void put_rule(struct ew_buf *b)
+{
+	unsigned width = ew_cli_width();
+
+	if (width > 72)
+		width = 72;
+	for (unsigned i = 0; i < width; i++)
+		ew_buf_putc(b, '-');
+	ew_buf_putc(b, '\n');
+}
+
+static bool failed(const struct run *r)
+{
+	return !WIFEXITED(r->wait_status) || WEXITSTATUS(r->wait_status) != 0;
+}
+
+static void explain_text(const struct run *r, struct ew_buf *b)
+{
+	const struct run_report *rep = &r->report;
+	size_t order[RUN_MAX_ERRORS];
+	size_t shown = rep->n_errors < RUN_SHOW_ERRORS ? rep->n_errors : RUN_SHOW_ERRORS;
+	/* In pty mode with stderr on the same terminal, what the command printed last is what
+	 * stdout carried. */
+	int last = r->pty && r->err.from < 0 ? r->last_out : r->last_err;
+
+	if (last >= 0 && last != '\n')
+		ew_buf_putc(b, '\n');
+	put_rule(b);
+	ew_buf_puts(b, "errwhy: ");
+	put_command(b, r->argv);
+	ew_buf_putc(b, ' ');
+	put_status(b, r->wait_status);
+	ew_buf_putc(b, '\n');
+	rank(rep, order);
+	for (size_t i = 0; i < shown; i++) {
+		const struct run_error *e = &rep->errors[order[i]];
+		size_t mark = b->len;
+
+		ew_buf_puts(b, "  ");
+		if (e->entry && ew_render_brief(b, e->entry, NULL) == 0 && b->len > mark &&
+		    b->data[b->len - 1] == '\n')
+			b->len--; /* the brief line's newline: the context follows on it */
+		else if (!e->entry)
+			ew_buf_printf(b, "%s (%s)", e->name, e->family);
+		if (has_context(&e->context)) {
+			ew_buf_puts(b, ": ");
+			put_context(b, &e->context);
+		}
+		if (e->count > 1)
+			ew_buf_printf(b, " (%lu times)", e->count);
+		ew_buf_putc(b, '\n');
+		if (e->entry)
+			ew_buf_printf(b, "    errwhy %s   what it means and how to fix it\n", e->name);
+	}
+	if (rep->n_errors > shown)
+		ew_buf_printf(b, "  and %zu other errors\n", rep->n_errors - shown);
+	if (rep->scan_error)
+		ew_buf_printf(b, "errwhy: errors in the output could not be recognised: %s\n",
+			      rep->scan_error == -ELIBACC && ew_identify_error && ew_identify_error()
+				      ? ew_identify_error()
+				      : strerror(-rep->scan_error));
+}
+
+/* A JSON string of text made printable by errwhy's escaping: only " and \ remain to quote. */
+static void put_json_string(struct ew_buf *b, const char *s, size_t max_chars)
+{
+	struct ew_buf esc;
+
+	ew_buf_init(&esc);
+	ew_buf_append_escaped(&esc, s, strlen(s), max_chars);
+	ew_buf_putc(b, '"');
+	for (size_t i = 0; esc.data && i < esc.len; i++) {
+		if (esc.data[i] == '"' || esc.data[i] == '\\')
+			ew_buf_putc(b, '\\');
+		ew_buf_putc(b, esc.data[i]);
+	}
+	ew_buf_putc(b, '"');
+	ew_buf_free(&esc);
+}
+
+static void json_context(struct ew_buf *b, const struct ew_context *c)
+{
+	const char *sep = "";
+
+	ew_buf_puts(b, "{");
+	if (c->port >= 0) {
+		ew_buf_printf(b, "\"port\":%d", c->port);
+		sep = ",";
+	}
+	if (c->address[0]) {
+		ew_buf_printf(b, "%s\"address\":", sep);
+		put_json_string(b, c->address, SIZE_MAX);
+		sep = ",";
+	}
+	if (c->path[0]) {
+		ew_buf_printf(b, "%s\"path\":", sep);
+		put_json_string(b, c->path, SIZE_MAX);
+		sep = ",";
+	}
+	if (c->syscall[0]) {
+		ew_buf_printf(b, "%s\"syscall\":", sep);
+		put_json_string(b, c->syscall, SIZE_MAX);
+		sep = ",";
+	}
+	if (c->pid >= 0)
+		ew_buf_printf(b, "%s\"pid\":%ld", sep, c->pid);
+	ew_buf_puts(b, "}");
+}
+
+static void explain_json(const struct run *r, struct ew_buf *b)
+{
+	const struct run_report *rep = &r->report;
+	size_t order[RUN_MAX_ERRORS];
+	int st = r->wait_status;
+
+	ew_buf_puts(b, "{\"command\":[");
+	for (size_t i = 0; r->argv[i]; i++) {
+		if (i)
+			ew_buf_putc(b, ',');
+		put_json_string(b, r->argv[i], SIZE_MAX);
+	}
+	ew_buf_printf(b, "],\"status\":%d,\"signal\":",
+		      WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st));
+	if (WIFSIGNALED(st) && ew_signal_name(WTERMSIG(st)))
+		ew_buf_printf(b, "\"%s\"", ew_signal_name(WTERMSIG(st)));
+	else
+		ew_buf_puts(b, "null");
+	ew_buf_printf(b, ",\"started\":%s,\"errors\":[", r->exec_errno ? "false" : "true");
+	rank(rep, order);
+	for (size_t i = 0; i < rep->n_errors; i++) {
+		const struct run_error *e = &rep->errors[order[i]];
+		if (i)
+			ew_buf_putc(b, ',');
+		ew_buf_puts(b, "{\"family\":");
+		put_json_string(b, e->family, SIZE_MAX);
+		ew_buf_puts(b, ",\"name\":");
+		put_json_string(b, e->name, SIZE_MAX);
+		if (e->entry)
+			ew_buf_printf(b, ",\"number\":%d", e->entry->number);
+		ew_buf_printf(b, ",\"count\":%lu,\"context\":", e->count);
+		json_context(b, &e->context);
+		ew_buf_puts(b, "}");
+	}
+	ew_buf_puts(b, "],\"recognised\":");
+	if (rep->scan_error) {
+		ew_buf_puts(b, "false,\"recognise_error\":");
+		put_json_string(b, rep->scan_error == -ELIBACC && ew_identify_error && ew_identify_error()
+					   ? ew_identify_error()
+					   : strerror(-rep->scan_error),
+				SIZE_MAX);
+	} else {
+		ew_buf_puts(b, "true");
+	}
+	ew_buf_puts(b, "}\n");
+}
+
+void run_explain(const struct run *r)
+{
+	struct ew_buf b;
+	size_t done = 0;
+
+	if (r->quiet || (!r->json && !failed(r)))
+		return;
+	ew_buf_init(&b);
+	if (r->json)
+		explain_json(r, &b);
+	else
+		explain_text(r, &b);
+	if (b.failed) {
+		ew_buf_free(&b);
+		fputs("errwhy run: out of memory while explaining the failure\n", stderr);
+		return;
+	}
+	while (done < b.len) {
+		ssize_t n = write(STDERR_FILENO, b.data + done, b.len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	ew_buf_free(&b);
+}
