@@ -84,6 +84,13 @@ head -c 20000000 /dev/urandom >"$tmp/big"
 status=$? out=$(wc -c <"$tmp/big-out") err=$(cat "$tmp/err")
 expect "20 MB pass byte-exact" '[ "$status" = 0 ] && cmp -s "$tmp/big" "$tmp/big-out"'
 
+# errwhy's stdout non-blocking (a flag shared with whoever else has it): EAGAIN loses nothing.
+python3 -c 'import fcntl, os, sys
+fcntl.fcntl(1, fcntl.F_SETFL, fcntl.fcntl(1, fcntl.F_GETFL) | os.O_NONBLOCK)
+os.execv(sys.argv[1], sys.argv[1:])' "$errwhy" run -- cat "$tmp/big" 2>"$tmp/err" | cat >"$tmp/big-out"
+status=${PIPESTATUS[0]} out=$(wc -c <"$tmp/big-out") err=$(cat "$tmp/err")
+expect "a non-blocking stdout: 20 MB byte-exact" '[ "$status" = 0 ] && cmp -s "$tmp/big" "$tmp/big-out"'
+
 # Our reader goes away (EPIPE): the command runs on to its end, and its status is ours.
 "$errwhy" run -- sh -c "cat '$tmp/big'; echo done >&2; exit 7" 2>"$tmp/err" | head -c 10 >/dev/null
 status=${PIPESTATUS[0]} out= err=$(cat "$tmp/err")
@@ -128,6 +135,12 @@ stty -g >"$tmp/stty-after"
 "$errwhy" run -- sh -c 'kill -TERM \$PPID; exec sleep 60'
 echo "status=\$?"
 stty -g >"$tmp/stty-after-term"
+"$errwhy" run -- sh -c 'trap "stty size </dev/tty; exit 0" WINCH; : >"$tmp/ready"; i=0; while [ \$i -lt 120 ]; do sleep 1; i=\$((i + 1)); done; exit 9' &
+while [ ! -e "$tmp/ready" ]; do sleep 0.1; done
+stty rows 33 cols 99
+kill -WINCH \$!
+wait \$!
+echo "winch-status=\$?"
 EOF
 script -qec "bash $tmp/pty.sh" /dev/null </dev/null >"$tmp/pty-out" 2>&1
 status=$? out=$(tr -d '\r' <"$tmp/pty-out") err=
@@ -142,4 +155,6 @@ expect "pty: the terminal settings are restored" \
 	'[ -s "$tmp/stty-before" ] && cmp -s "$tmp/stty-before" "$tmp/stty-after"'
 expect "pty: SIGTERM to errwhy reaches the command, 143, terminal restored" \
 	'[[ "$out" == *"status=143"* ]] && cmp -s "$tmp/stty-before" "$tmp/stty-after-term"'
+expect "pty: a new size reaches the command (SIGWINCH)" \
+	'[[ "$out" == *"33 99"* ]] && [[ "$out" == *"winch-status=0"* ]]'
 done_testing
