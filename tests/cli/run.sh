@@ -73,6 +73,10 @@ run "$errwhy" run --json -- sh -c 'kill -KILL $$'
 expect "--json for a signal: status 137, signal SIGKILL" \
 	'[ "$status" = 137 ] && printf "%s" "$err" | tail -n 1 | python3 -c "import json,sys; o=json.loads(sys.stdin.read()); sys.exit(not (o[\"status\"] == 137 and o[\"signal\"] == \"SIGKILL\"))"'
 
+# errwhy ignores SIGPIPE for itself; the command gets the default back, so yes dies quietly.
+run "$errwhy" run -- sh -c 'yes | head -n 1'
+expect "the command's SIGPIPE is the default again" '[ "$status" = 0 ] && [ "$out" = y ] && [ -z "$err" ]'
+
 # stdin is the command's on pipes.
 out=$(printf 'typed\n' | "$errwhy" run -- cat)
 status=$?
