@@ -8,4 +8,28 @@
 extern const struct ew_entry ew_catalog[];
 extern const size_t ew_catalog_size;
 
+/* The Messages items of every entry and of catalog/forms.md (catalog/README.md, "Messages"),
+ * as written; tools/patternc compiles them into the recogniser's database. */
+enum ew_message_kind {
+	EW_MSG_PATTERN,  /* means the entry's error wherever it stands */
+	EW_MSG_NOT,      /* a look-alike: matches inside it are dropped */
+	EW_MSG_FORM,     /* any errno, as {n} or {name}, in one program's syntax */
+	EW_MSG_MARKER,   /* tells which ecosystem printed the line */
+	EW_MSG_RESOLVER  /* a getaddrinfo text or code */
+};
+
+struct ew_message {
+	enum ew_message_kind kind;
+	const char *entry;     /* PATTERN, NOT: the entry's name; else NULL */
+	const char *text;
+	const char *ecosystem;
+	const char *numbers;   /* FORM with {n}: "linux darwin ...", most likely first */
+	const char *name;      /* RESOLVER: "EAI_NONAME" */
+	const char *example;
+	const char *source;
+};
+
+extern const struct ew_message ew_catalog_messages[];
+extern const size_t ew_catalog_n_messages;
+
 #endif

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalogc.h"
+
 /* ---- this system's errno names ---------------------------------------------------------- */
 
 struct sys_errno {
@@ -49,10 +51,7 @@ static struct sys_errno *sys_errno_find(const char *name)
 
 static int n_errors;
 
-static void lint(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void lint(const char *file, int line, const char *fmt, ...)
+void lint(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 	fprintf(stderr, "%s:%d: ", file, line);
@@ -63,7 +62,7 @@ static void lint(const char *file, int line, const char *fmt, ...)
 	n_errors++;
 }
 
-static void *xrealloc(void *p, size_t n)
+void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n);
 	if (!p) {
@@ -73,7 +72,7 @@ static void *xrealloc(void *p, size_t n)
 	return p;
 }
 
-static char *xstrdup(const char *s)
+char *xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
 	return memcpy(xrealloc(NULL, n), s, n);
@@ -214,6 +213,7 @@ enum section {
 	SEC_REPRO,
 	SEC_FIX,
 	SEC_AVOID,
+	SEC_MESSAGES,
 	SEC_NUMBERS,
 	SEC_SOURCES,
 	SEC_UNKNOWN
@@ -231,6 +231,8 @@ static enum section section_of(const char *heading)
 		return SEC_FIX;
 	if (strcmp(heading, "What not to do") == 0)
 		return SEC_AVOID;
+	if (strcmp(heading, "Messages") == 0)
+		return SEC_MESSAGES;
 	if (strcmp(heading, "Numbers on other systems") == 0)
 		return SEC_NUMBERS;
 	if (strcmp(heading, "Sources") == 0)
@@ -554,7 +556,7 @@ static void parse_numbers(struct parser *p, struct entry *e)
 		lint(p->path, lineno(p), "unexpected text after the numbers table");
 }
 
-static bool valid_source(const char *s)
+bool valid_source(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -623,6 +625,9 @@ static void parse_header(struct parser *p, struct entry *e)
 		lint(p->path, lineno(p), "missing '- category: ...'");
 }
 
+/* Every Messages item of the catalog, entries' and forms.md's, in the order read. */
+static struct msg_items messages;
+
 static void parse_sections(struct parser *p, struct entry *e)
 {
 	enum section last = SEC_MEANING;
@@ -670,6 +675,10 @@ static void parse_sections(struct parser *p, struct entry *e)
 			break;
 		case SEC_AVOID:
 			read_dash_list(p, &e->avoid, "What not to do");
+			break;
+		case SEC_MESSAGES:
+			skip_blank(p);
+			msg_parse(p->path, p->lines.at, p->lines.n, &p->i, e->name, false, &messages);
 			break;
 		case SEC_NUMBERS:
 			parse_numbers(p, e);
@@ -865,6 +874,29 @@ static void read_family(struct catalog *cat, const char *root, const char *famil
 	free(names.items);
 }
 
+/* catalog/forms.md: the forms, markers and resolver texts that belong to no one entry. */
+static void read_forms(struct catalog *cat, const char *root, bool partial)
+{
+	char *path;
+	struct lines lines;
+	size_t i = 0;
+	int r;
+
+	if (asprintf(&path, "%s/forms.md", root) < 0) {
+		fprintf(stderr, "catalogc: out of memory\n");
+		exit(2);
+	}
+	r = read_lines(path, &lines);
+	if (r == -ENOENT && partial) /* a test's small catalog may have none */
+		return;
+	list_add(&cat->files, path);
+	if (r < 0) {
+		lint(path, 0, "cannot read: %s", strerror(-r));
+		return;
+	}
+	msg_parse(path, lines.at, lines.n, &i, NULL, true, &messages);
+}
+
 static void check_coverage(const char *root)
 {
 	for (size_t i = 0; i < N_SYS_ERRNOS; i++)
@@ -1020,7 +1052,8 @@ static int write_c(const struct catalog *cat, const char *path)
 		snprintf(id, sizeof(id), "e_%s", cat->entries[i].name);
 		put_entry(out, &cat->entries[i], id);
 	}
-	fprintf(out, "};\n\nconst size_t ew_catalog_size = %zu;\n", cat->n);
+	fprintf(out, "};\n\nconst size_t ew_catalog_size = %zu;\n\n", cat->n);
+	msg_put_c(out, &messages);
 	if (fclose(out) != 0) {
 		fprintf(stderr, "catalogc: %s: %s\n", path, strerror(errno));
 		return -1;
@@ -1081,6 +1114,7 @@ int main(int argc, char **argv)
 
 	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++)
 		read_family(&cat, root, families[f]);
+	read_forms(&cat, root, partial);
 	if (!partial)
 		check_coverage(root);
 	if (n_errors) {
