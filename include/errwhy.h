@@ -124,6 +124,7 @@ struct ew_match {
 	/* EW_MATCH_MESSAGE from ew_identify(): the hit it came from (the span, ecosystem and
 	 * context), owned by the caller; NULL for every other match. */
 	const struct ew_hit *hit;
+	const char *hit_text;  /* with hit: the recognised span as printable text, or NULL */
 };
 
 /* The four lookups below share one contract:
@@ -217,6 +218,17 @@ void ew_scanner_free(struct ew_scanner *s); /* s may be NULL */
  * written, or 0 with *total 0 on failure; err (may be NULL) gets 0 or a negative errno. */
 size_t ew_identify(const char *text, size_t n, struct ew_hit *out, size_t max, size_t *total,
 		   int *err);
+struct ew_buf;
+
+/* How a hit is shown (lib/render/hit.c). These append to b and return 0, -ENOMEM, or
+ * -EINVAL for a NULL b or hit. */
+/* "port 3000, address ::, listen": the context in words; nothing when there is none. */
+int ew_render_hit_context(struct ew_buf *b, const struct ew_hit *h);
+/* "Recognised EADDRINUSE (Node.js): port 3000, address ::, listen" and a newline. */
+int ew_render_hit_line(struct ew_buf *b, const struct ew_hit *h);
+/* One line of JSON: {"line":..,"family":..,"name":..,"text":..,"ecosystem":..,"context":{..}};
+ * line (len bytes) is the text the hit's start and len point into. */
+int ew_render_hit_json(struct ew_buf *b, const struct ew_hit *h, const char *line, size_t len);
 /* Why the matcher could not be loaded ("libhs.so.5: cannot open shared object file ..."). */
 const char *ew_identify_error(void);
 

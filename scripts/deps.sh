@@ -3,11 +3,12 @@
 # benchmark on a fresh Debian 12. Runs apt-get as root, or through sudo when not root.
 set -eu
 
-build="gcc libc6-dev meson ninja-build pkgconf libjansson-dev libmnl-dev scdoc"
+build="gcc libc6-dev meson ninja-build pkgconf libjansson-dev libmnl-dev scdoc
+	libvectorscan-dev zlib1g-dev libc-l10n"
 test="libcmocka-dev python3 man-db manpages manpages-dev valgrind iproute2 procps psmisc
 	mingw-w64-common linux-libc-dev-alpha-cross linux-libc-dev-mips-cross
 	linux-libc-dev-hppa-cross linux-libc-dev-sparc64-cross clang libclang-rt-14-dev"
-bench="hyperfine moreutils lsof jq"
+bench="hyperfine moreutils lsof jq ripgrep"
 
 case "${1:-all}" in
 build) packages=$build ;;
@@ -44,4 +45,13 @@ if [ "${1:-all}" = all ] && [ -n "$excludes" ]; then
 	# shellcheck disable=SC2086
 	$sudo sed -i -E '/path-exclude[= ]\/usr\/share\/(man|groff)/d' $excludes
 	quietly $sudo apt-get install -y -qq --reinstall groff-base man-db manpages manpages-dev
+fi
+# They drop translations too; the recogniser reads glibc's translated error texts from
+# libc-l10n's catalogs at build time (tools/patternc), so those must stay.
+excludes=$(grep -lsE 'path-exclude[= ]/usr/share/locale' /etc/dpkg/dpkg.cfg.d/* || true)
+if [ -n "$excludes" ]; then
+	echo "deps.sh: dpkg drops translations here ($excludes); keeping them from now on" >&2
+	# shellcheck disable=SC2086
+	$sudo sed -i -E '/path-exclude[= ]\/usr\/share\/locale/d' $excludes
+	quietly $sudo apt-get install -y -qq --reinstall libc-l10n
 fi

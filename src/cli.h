@@ -44,5 +44,6 @@ int ew_cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2,
 int ew_cmd_lookup(int argc, char **argv);
 int ew_cmd_port(int argc, char **argv);
 int ew_cmd_run(int argc, char **argv);
+int ew_cmd_scan(int argc, char **argv);
 
 #endif

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "cli.h"
+#include "message.h"
 #include "pager.h"
 
 #define MAX_QUERY 4096 /* bytes; a longer argument is a paste gone wrong, not a query */
@@ -15,12 +18,19 @@ static const char usage_text[] =
 	"       errwhy -l | --list\n"
 	"       errwhy -s | --search WORDS...\n"
 	"       errwhy --os SYSTEM NUMBER...\n"
+	"       errwhy MESSAGE                 a pasted error message or log line\n"
+	"       COMMAND 2>&1 | errwhy          the errors in a program's output\n"
+	"       errwhy scan [--json] [FILE...] every error in a log (errwhy scan --help)\n"
+	"       errwhy run -- COMMAND [ARGS...]\n"
 	"       errwhy port PORT [OPTIONS]     (errwhy port --help)\n"
 	"\n"
 	"Explains a Linux/POSIX error: what it means, why it happens, how to fix it.\n"
 	"A QUERY is a name (EADDRINUSE, eaddrinuse, -EADDRINUSE), a number (98, -98, 0x62)\n"
 	"or a message (\"Address already in use\"). Numbers are decimal (077 is 77, not\n"
-	"octal) or hexadecimal after 0x.\n"
+	"octal) or hexadecimal after 0x. Anything else is read as a message, and the\n"
+	"errors in it are recognised: errwhy \"Error: listen EADDRINUSE: address already\n"
+	"in use :::3000\" explains EADDRINUSE and who holds port 3000 now. With no QUERY\n"
+	"and standard input not a terminal, the text on standard input is read.\n"
 	"\n"
 	"options:\n"
 	"  -l, --list           every entry, one line each: NAME NUMBER message\n"
@@ -155,7 +165,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return usage_error("%s", "--port adds a section to pages and --json; not with --brief, --list or --search");
 	if (o->mode == MODE_LIST && o->n_queries)
 		return usage_error("--list takes no queries (did you mean --search %s?)", o->queries[0]);
-	if (o->mode != MODE_LIST && o->n_queries == 0) {
+	if (o->mode != MODE_LIST && o->n_queries == 0 &&
+	    (o->mode == MODE_SEARCH || o->os_mask || isatty(STDIN_FILENO))) {
 		fputs(usage_text, stderr);
 		return EW_EXIT_USAGE;
 	}
@@ -257,6 +268,49 @@ static int diagnose(const struct options *o, struct ew_diagnosis *diag, struct e
 				   ew_port_strerror(r));
 	diag->port = *port;
 	return EW_EXIT_OK;
+}
+
+static struct ew_message_opts message_opts(const struct options *o)
+{
+	return (struct ew_message_opts){
+		.json = o->json, .brief = o->mode == MODE_BRIEF,
+		.style = {.width = ew_cli_width(), .color = ew_cli_use_color(o->color)}};
+}
+
+/* When a query is no name, number or whole message, the queries together are read as one
+ * pasted message (quoted or not: errwhy listen EADDRINUSE: address already in use). Returns
+ * EW_EXIT_NO when that recognises nothing either, and the queries are answered one by one. */
+static int as_message(const struct options *o, struct ew_buf *out)
+{
+	struct ew_buf text;
+	struct ew_message_opts mo = message_opts(o);
+	bool any_known = false, odd_unknown = false;
+	int status;
+
+	if (o->os_mask)
+		return EW_EXIT_NO;
+	for (int i = 0; i < o->n_queries; i++) {
+		size_t total;
+		const char *q = o->queries[i];
+		ew_lookup(q, NULL, 0, &total);
+		any_known |= total > 0;
+		/* "EADDRINUSE EBOGUS" is two queries, one mistyped; "127.0.0.1:5432" is a piece
+		 * of a message. */
+		odd_unknown |= total == 0 && q[strspn(q, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						      "abcdefghijklmnopqrstuvwxyz0123456789_-")];
+	}
+	if (any_known && !odd_unknown)
+		return EW_EXIT_NO;
+	ew_buf_init(&text);
+	for (int i = 0; i < o->n_queries; i++) {
+		if (i)
+			ew_buf_putc(&text, ' ');
+		ew_buf_puts(&text, o->queries[i]);
+	}
+	status = text.failed ? ew_cli_fail(EW_EXIT_SYSTEM, "out of memory")
+			     : ew_answer_message(text.data, text.len, &mo, out);
+	ew_buf_free(&text);
+	return status;
 }
 
 static int lookup_queries(const struct options *o, struct ew_buf *out)
@@ -365,6 +419,19 @@ static int search(const struct options *o, struct ew_buf *out)
 	return EW_EXIT_OK;
 }
 
+/* `... | errwhy`: the errors in the text on standard input. */
+static int from_stdin(const struct options *o, struct ew_buf *out)
+{
+	struct ew_message_opts mo = message_opts(o);
+	int status = ew_answer_stdin(&mo, out);
+
+	if (status == EW_EXIT_NO)
+		fputs("errwhy: no error recognised in standard input\n", stderr);
+	if (status == EW_EXIT_USAGE) /* nothing to read: a command line without a query */
+		fputs(usage_text, stderr);
+	return status;
+}
+
 /* Writes the answer, through the pager when it is one to read on a terminal (--brief is a
  * line or two meant for scripts and eyes alike: never paged). */
 static int write_out(const struct options *o, const struct ew_buf *out)
@@ -398,7 +465,9 @@ int ew_cmd_lookup(int argc, char **argv)
 		status = list_all(&o, &out);
 	else if (o.mode == MODE_SEARCH)
 		status = search(&o, &out);
-	else
+	else if (o.n_queries == 0)
+		status = from_stdin(&o, &out);
+	else if ((status = as_message(&o, &out)) == EW_EXIT_NO)
 		status = lookup_queries(&o, &out);
 	/* Colour and width were settled while rendering, before the pager takes stdout. */
 	wrote = write_out(&o, &out);

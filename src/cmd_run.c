@@ -112,6 +112,9 @@ static int start(struct run *r)
 			r->in_from = STDIN_FILENO;
 		if ((ret = open_pty(r, &slave)) < 0)
 			goto out;
+		/* Raw before the command starts, so that none of its reading sees the terminal
+		 * cooked; the pty has the cooked settings already. */
+		run_term_raw(r);
 		r->out.from = r->master;
 		r->out.pty = true;
 	} else if (pipe2(out_p, O_CLOEXEC) < 0) {
@@ -251,19 +254,22 @@ int ew_cmd_run(int argc, char **argv)
 		code = ew_cli_fail(EW_EXIT_SYSTEM, "cannot take signals: %s", strerror(-ret));
 		goto out;
 	}
+	/* The recogniser loads before the command starts, so that its output never waits. One
+	 * scanner per stream: lines of stdout and stderr interleave, but do not mix. */
+	if (!r->quiet) {
+		r->out.scanner = run_scanner_new(&r->report);
+		if (!r->report.scan_error && !(r->pty && isatty(STDERR_FILENO)))
+			r->err.scanner = run_scanner_new(&r->report);
+	}
 	ret = start(r);
 	if (ret < 0) {
+		run_term_restore(r);
 		code = ew_cli_fail(EW_EXIT_SYSTEM, "cannot start '%s': %s",
 				   ew_cli_quote(r->argv[0]), strerror(-ret));
 		goto out;
 	}
-	if (!r->exec_errno && !r->quiet) {
-		r->out.scanner = run_scanner_new(&r->report);
-		if (r->err.from >= 0 && !r->report.scan_error)
-			r->err.scanner = run_scanner_new(&r->report);
-	}
-	if (!r->exec_errno)
-		run_term_raw(r);
+	if (r->exec_errno)
+		run_term_restore(r);
 	ret = run_copy(r);
 	run_term_restore(r);
 	run_scanner_end(&r->report, &r->out.scanner);

@@ -9,14 +9,6 @@
 
 #include "run.h"
 
-/* The recogniser (lib/identify/) is being written on main; until it lands these are weak, so
- * errwhy links without it and passes output through unexplained. */
-#pragma weak ew_scanner_new
-#pragma weak ew_scanner_feed
-#pragma weak ew_scanner_end
-#pragma weak ew_scanner_free
-#pragma weak ew_identify_error
-
 static bool same_error(const struct run_error *e, const struct ew_hit *hit)
 {
 	return strcmp(e->name, hit->name ? hit->name : "") == 0 &&
@@ -53,7 +45,7 @@ static int on_hit(const struct ew_hit *hit, const char *line, size_t line_len, v
 struct ew_scanner *run_scanner_new(struct run_report *rep)
 {
 	struct ew_scanner *s = NULL;
-	int ret = ew_scanner_new ? ew_scanner_new(&s, on_hit, rep) : -ELIBACC;
+	int ret = ew_scanner_new(&s, on_hit, rep);
 
 	if (ret < 0) {
 		rep->scan_error = ret;
@@ -143,39 +135,6 @@ static void put_status(struct ew_buf *b, int st)
 	}
 }
 
-/* "port 3000, address ::, listen": what the first sighting said about where. */
-static void put_context(struct ew_buf *b, const struct ew_context *c)
-{
-	const char *sep = "";
-
-	if (c->port >= 0) {
-		ew_buf_printf(b, "port %d", c->port);
-		sep = ", ";
-	}
-	if (c->address[0]) {
-		ew_buf_printf(b, "%saddress ", sep);
-		ew_buf_put_escaped(b, c->address);
-		sep = ", ";
-	}
-	if (c->path[0]) {
-		ew_buf_printf(b, "%s", sep);
-		ew_buf_append_escaped(b, c->path, strlen(c->path), 120);
-		sep = ", ";
-	}
-	if (c->syscall[0]) {
-		ew_buf_printf(b, "%s", sep);
-		ew_buf_put_escaped(b, c->syscall);
-		sep = ", ";
-	}
-	if (c->pid >= 0)
-		ew_buf_printf(b, "%spid %ld", sep, c->pid);
-}
-
-static bool has_context(const struct ew_context *c)
-{
-	return c->port >= 0 || c->pid >= 0 || c->address[0] || c->path[0] || c->syscall[0];
-}
-
 static void put_rule(struct ew_buf *b)
 {
 	unsigned width = ew_cli_width();
@@ -220,10 +179,12 @@ static void explain_text(const struct run *r, struct ew_buf *b)
 			b->len--; /* the brief line's newline: the context follows on it */
 		else if (!e->entry)
 			ew_buf_printf(b, "%s (%s)", e->name, e->family);
-		if (has_context(&e->context)) {
-			ew_buf_puts(b, ": ");
-			put_context(b, &e->context);
-		}
+		/* ": port 3000, address ::, listen", what the first sighting said, if anything. */
+		mark = b->len;
+		ew_buf_puts(b, ": ");
+		ew_render_hit_context(b, &(struct ew_hit){.context = e->context});
+		if (!b->failed && b->len == mark + 2)
+			b->data[b->len = mark] = '\0';
 		if (e->count > 1)
 			ew_buf_printf(b, " (%lu times)", e->count);
 		ew_buf_putc(b, '\n');
@@ -234,7 +195,7 @@ static void explain_text(const struct run *r, struct ew_buf *b)
 		ew_buf_printf(b, "  and %zu other errors\n", rep->n_errors - shown);
 	if (rep->scan_error)
 		ew_buf_printf(b, "errwhy: errors in the output could not be recognised: %s\n",
-			      rep->scan_error == -ELIBACC && ew_identify_error && ew_identify_error()
+			      rep->scan_error == -ELIBACC && ew_identify_error()
 				      ? ew_identify_error()
 				      : strerror(-rep->scan_error));
 }
@@ -322,7 +283,7 @@ static void explain_json(const struct run *r, struct ew_buf *b)
 	ew_buf_puts(b, "],\"recognised\":");
 	if (rep->scan_error) {
 		ew_buf_puts(b, "false,\"recognise_error\":");
-		put_json_string(b, rep->scan_error == -ELIBACC && ew_identify_error && ew_identify_error()
+		put_json_string(b, rep->scan_error == -ELIBACC && ew_identify_error()
 					   ? ew_identify_error()
 					   : strerror(-rep->scan_error),
 				SIZE_MAX);

@@ -119,6 +119,12 @@ static json_t *match_info(const struct ew_match *m)
 
 	if (ok && (m->kind == EW_MATCH_NUMBER || m->kind == EW_MATCH_FOREIGN))
 		ok = ew_json_set(o, "number", json_integer(m->number));
+	if (ok && m->hit && m->hit_text)
+		ok = ew_json_set(o, "as", json_string(m->hit_text));
+	if (ok && m->hit && m->hit->ecosystem)
+		ok = ew_json_set(o, "ecosystem", json_string(m->hit->ecosystem));
+	if (ok && m->hit && m->hit->system >= 0)
+		ok = ew_json_set(o, "system", json_string(ew_system_key((enum ew_system)m->hit->system)));
 	if (ok && m->kind == EW_MATCH_FOREIGN) {
 		systems = json_array();
 		ok = systems != NULL;
@@ -173,6 +179,25 @@ static json_t *entry(const struct ew_match *m)
 	ok = ew_json_set(o, "alias_numbers", alias_numbers) && ok;
 	ok = ok && ew_json_set(o, "sources", strings(e->sources, e->n_sources)) &&
 	     ew_json_set(o, "match", match_info(m));
+	if (ok && m->hit)
+		ok = ew_json_set(o, "context", ew_context_json(&m->hit->context));
+	return ew_json_ok(o, ok);
+}
+
+/* A getaddrinfo error found in a message: no entry yet (its family comes later), so the
+ * object says what was recognised and where. */
+static json_t *resolver_hit(const struct ew_match *m)
+{
+	json_t *o = json_object(), *match = json_object();
+	bool ok = o && match && ew_json_set(o, "family", json_string(m->hit->family)) &&
+		  ew_json_set(o, "name", json_string(m->hit->name)) &&
+		  ew_json_set(match, "kind", json_string("message"));
+	if (ok && m->hit_text)
+		ok = ew_json_set(match, "as", json_string(m->hit_text));
+	if (ok && m->hit->ecosystem)
+		ok = ew_json_set(match, "ecosystem", json_string(m->hit->ecosystem));
+	ok = ew_json_set(o, "match", ew_json_ok(match, ok)) && ok;
+	ok = ok && ew_json_set(o, "context", ew_context_json(&m->hit->context));
 	return ew_json_ok(o, ok);
 }
 
@@ -184,13 +209,14 @@ int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pr
 	if (!b || (!m && n))
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++)
-		if (!m[i].entry || (unsigned)m[i].kind > EW_MATCH_FOREIGN)
+		if ((!m[i].entry && !(m[i].hit && m[i].hit->name)) ||
+		    (unsigned)m[i].kind > EW_MATCH_FOREIGN)
 			return -EINVAL;
 	a = json_array();
 	if (!a)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		json_t *o = entry(&m[i]), *machine;
+		json_t *o = m[i].entry ? entry(&m[i]) : resolver_hit(&m[i]), *machine;
 		bool ok = o != NULL;
 		if (ok && diag && diag->port) {
 			machine = json_object();

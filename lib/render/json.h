@@ -18,5 +18,7 @@ json_t *ew_json_ok(json_t *o, bool ok);
 
 /* Serialises o into b (pretty: indented) with a final newline, and drops o. 0 or -ENOMEM. */
 int ew_json_dump(struct ew_buf *b, json_t *o, bool pretty);
+/* The "context" object of a recognised error (lib/render/hit.c). */
+json_t *ew_context_json(const struct ew_context *c);
 
 #endif

@@ -1,0 +1,271 @@
+/* decide.c: turns the verified candidates of one line into hits. Look-alikes (not:) and texts
+ * inside longer texts are dropped; a number read through a form becomes the entry that the
+ * line's text confirms, on the system where the number means it; evidence for the same error
+ * is merged into one hit, labelled with the ecosystem its form or marker names. */
+#include <string.h>
+#include <strings.h>
+
+#include "catalog.h"
+#include "identify.h"
+
+#define CLAIMS_MAX 64
+
+/* One piece of evidence for one error. */
+struct claim {
+	int entry;              /* index in ew_catalog, or -1 for a resolver text */
+	const char *resolver;   /* the EAI_* name */
+	const char *how, *lang, *ecosystem;
+	int eco_rank;           /* 2: a form said it, 1: a pattern, 0: none */
+	int system;             /* -1: Linux */
+	long number;
+	size_t start, end;
+};
+
+static const struct ew_message *message_of(const struct ew_cand *c)
+{
+	int m = ew_patterns[c->pattern].message;
+	return m >= 0 ? &ew_catalog_messages[m] : NULL;
+}
+
+static int kind_of(const struct ew_cand *c)
+{
+	return ew_patterns[c->pattern].kind;
+}
+
+static bool is_text(int kind)
+{
+	return kind == EW_PAT_TEXT || kind == EW_PAT_TRANSLATION || kind == EW_PAT_PATTERN ||
+	       kind == EW_PAT_RESOLVER;
+}
+
+/* Marks as dead what a look-alike covers, and a text inside a longer text ("Interrupted system call" in "... should be restarted"). */
+static void drop_covered(struct ew_cand *c, size_t n, bool *dead)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < n && !dead[i]; k++) {
+			if (k == i || c[k].start > c[i].start || c[k].end < c[i].end)
+				continue;
+			bool longer = c[k].end - c[k].start > c[i].end - c[i].start;
+			if (kind_of(&c[k]) == EW_PAT_NOT && kind_of(&c[i]) != EW_PAT_NOT)
+				dead[i] = true;
+			else if (longer && is_text(kind_of(&c[k])) && is_text(kind_of(&c[i])))
+				dead[i] = true;
+		}
+}
+
+static int entry_by_name(const char *name)
+{
+	for (size_t i = 0; i < ew_catalog_size; i++)
+		for (size_t k = 0; k < ew_catalog[i].n_numbers; k++)
+			if (strcasecmp(ew_catalog[i].numbers[k].name, name) == 0)
+				return (int)i;
+	return -1;
+}
+
+/* The entry whose number on system (-1: Linux) is number, or -1. */
+static int entry_by_number(int system, long number)
+{
+	for (size_t i = 0; i < ew_catalog_size; i++) {
+		const struct ew_entry *e = &ew_catalog[i];
+		if (system < 0 && e->number == number)
+			return (int)i;
+		for (size_t k = 0; system >= 0 && k < e->n_numbers; k++)
+			if (e->numbers[k].on[system] == number)
+				return (int)i;
+	}
+	return -1;
+}
+
+/* "linux darwin" -> {-1, EW_SYS_DARWIN}; returns the count. */
+static size_t systems_of(const char *list, int *out, size_t max)
+{
+	size_t n = 0;
+	while (list && *list && n < max) {
+		size_t len = strcspn(list, " ");
+		if (len == 5 && strncmp(list, "linux", 5) == 0)
+			out[n++] = -1;
+		for (int s = 0; s < EW_SYS_COUNT && !(len == 5 && strncmp(list, "linux", 5) == 0); s++)
+			if (strlen(ew_system_key((enum ew_system)s)) == len &&
+			    strncmp(list, ew_system_key((enum ew_system)s), len) == 0)
+				out[n++] = s;
+		list += len;
+		list += strspn(list, " ");
+	}
+	return n;
+}
+
+static bool claimed(const struct claim *cl, size_t n, int entry)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cl[i].entry == entry && entry >= 0 && strcmp(cl[i].how, "number") != 0)
+			return true;
+	return false;
+}
+
+/* A number through a form: the entry the line's other evidence names, if the number means it
+ * on one of the form's systems; otherwise the first system's, unless the line's text names
+ * another error (then the text is right and the number is read on a system we do not know). */
+static bool read_number(const struct ew_cand *c, const struct claim *cl, size_t n_cl,
+			struct claim *out)
+{
+	int sys[EW_SYS_COUNT + 1];
+	size_t n = systems_of(message_of(c)->numbers, sys, EW_SYS_COUNT + 1);
+	bool any_text = false;
+
+	for (size_t i = 0; i < n_cl; i++)
+		any_text |= cl[i].entry >= 0;
+	for (size_t i = 0; i < n; i++) {
+		int e = entry_by_number(sys[i], c->number);
+		if (e >= 0 && claimed(cl, n_cl, e)) {
+			out->entry = e;
+			out->system = sys[i];
+			return true;
+		}
+	}
+	for (size_t i = 0; i < n && !any_text; i++) {
+		int e = entry_by_number(sys[i], c->number);
+		if (e >= 0) {
+			out->entry = e;
+			out->system = sys[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool make_claim(const struct ew_cand *c, const struct claim *cl, size_t n_cl,
+		       struct claim *out)
+{
+	const struct ew_pattern *p = &ew_patterns[c->pattern];
+	const struct ew_message *m = message_of(c);
+
+	*out = (struct claim){.entry = p->entry, .system = -1, .number = -1, .start = c->start,
+			      .end = c->end};
+	switch (p->kind) {
+	case EW_PAT_NAME:
+		out->how = "name";
+		return true;
+	case EW_PAT_TEXT:
+		out->how = "text";
+		return true;
+	case EW_PAT_TRANSLATION:
+		out->how = "translation";
+		out->lang = p->lang;
+		return true;
+	case EW_PAT_PATTERN:
+		out->how = "pattern";
+		out->ecosystem = m->ecosystem;
+		out->eco_rank = 1;
+		return true;
+	case EW_PAT_RESOLVER:
+		out->how = "text";
+		out->entry = -1;
+		out->resolver = m->name;
+		out->ecosystem = m->ecosystem;
+		out->eco_rank = 1;
+		return true;
+	case EW_PAT_FORM:
+		out->ecosystem = m->ecosystem;
+		out->eco_rank = 2;
+		if (c->name[0]) {
+			out->how = "name";
+			out->entry = entry_by_name(c->name);
+			return out->entry >= 0;
+		}
+		out->how = "number";
+		out->number = c->number;
+		return read_number(c, cl, n_cl, out);
+	default:
+		return false;
+	}
+}
+
+static bool same_error(const struct claim *a, const struct claim *b)
+{
+	return a->entry >= 0 ? a->entry == b->entry
+			     : b->entry < 0 && a->resolver && b->resolver &&
+				       strcmp(a->resolver, b->resolver) == 0;
+}
+
+/* Evidence for an error already claimed joins its claim: the first span stays, a number or
+ * a stronger ecosystem is added. */
+static void merge(struct claim *into, const struct claim *c)
+{
+	if (c->number >= 0 && into->number < 0) {
+		into->number = c->number;
+		into->system = c->system;
+	}
+	if (c->eco_rank > into->eco_rank) {
+		into->ecosystem = c->ecosystem;
+		into->eco_rank = c->eco_rank;
+	}
+	if (strcmp(into->how, "name") != 0 && strcmp(c->how, "name") == 0)
+		into->how = "name";
+	if (!into->lang)
+		into->lang = c->lang;
+}
+
+static size_t add_claim(struct claim *cl, size_t n, const struct claim *c)
+{
+	for (size_t i = 0; i < n; i++)
+		if (same_error(&cl[i], c)) {
+			merge(&cl[i], c);
+			return n;
+		}
+	if (n < CLAIMS_MAX)
+		cl[n++] = *c;
+	return n;
+}
+
+static void to_hit(const struct claim *c, const char *marker, const char *line, size_t len,
+		   struct ew_hit *h)
+{
+	const struct ew_entry *e = c->entry >= 0 ? &ew_catalog[c->entry] : NULL;
+
+	*h = (struct ew_hit){.entry = e, .family = e ? "errno" : "resolver",
+			     .name = e ? e->name : c->resolver, .how = c->how, .lang = c->lang,
+			     .ecosystem = c->ecosystem ? c->ecosystem : marker,
+			     .system = c->system, .number = c->number, .start = c->start,
+			     .len = c->end - c->start};
+	if (h->lang && !h->lang[0])
+		h->lang = NULL;
+	ew_context_clear(&h->context);
+	ew_context_read(&h->context, line, len, c->start, c->end);
+}
+
+size_t ew_decide(struct ew_cand *c, size_t n, const char *line, size_t len, struct ew_hit *out,
+		 size_t max)
+{
+	bool dead[CLAIMS_MAX * 4] = {0};
+	struct claim cl[CLAIMS_MAX], one;
+	size_t n_cl = 0, n_out = 0;
+	const char *marker = NULL;
+
+	if (n > CLAIMS_MAX * 4)
+		n = CLAIMS_MAX * 4;
+	drop_covered(c, n, dead);
+	/* Numbers last: they are read in the light of the line's names and texts. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++) {
+			bool number = kind_of(&c[i]) == EW_PAT_FORM && !c[i].name[0];
+			if (dead[i] || number != (pass == 1))
+				continue;
+			if (kind_of(&c[i]) == EW_PAT_MARKER) {
+				if (!marker)
+					marker = message_of(&c[i])->ecosystem;
+				continue;
+			}
+			if (make_claim(&c[i], cl, n_cl, &one))
+				n_cl = add_claim(cl, n_cl, &one);
+		}
+	/* In the order the line says them. */
+	for (size_t i = 1; i < n_cl; i++)
+		for (size_t k = i; k > 0 && cl[k - 1].start > cl[k].start; k--) {
+			struct claim t = cl[k];
+			cl[k] = cl[k - 1];
+			cl[k - 1] = t;
+		}
+	for (size_t i = 0; i < n_cl && n_out < max; i++)
+		to_hit(&cl[i], marker, line, len, &out[n_out++]);
+	return n_out;
+}
