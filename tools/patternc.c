@@ -5,8 +5,11 @@
  *
  *   patternc --out identify_data.c [--locale-dir /usr/share/locale]
  *
- * Every pattern is matched without case and without word boundaries here; the verifier in
- * lib/identify/verify.c checks the boundaries and reads the placeholders on each candidate. */
+ * Every pattern is matched without case and without word boundaries here, a space as one
+ * space; the verifier in lib/identify/verify.c checks the boundaries, reads the placeholders
+ * and lets a space be any run of white space. Literal spaces keep the database on vectorscan's
+ * fast literal matchers (a \s+ per space halved the speed); a text broken across two lines
+ * gets one more pattern per space, its words up to there and a line break. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
@@ -26,6 +29,7 @@ struct pattern {
 	int message; /* index in ew_catalog_messages, or -1 */
 	char lang[16];
 	char *text;
+	int base, prefix; /* a line-break pattern: see lib/identify/patterns.h */
 };
 
 static struct pattern *patterns;
@@ -57,7 +61,7 @@ static void add(enum ew_pattern_kind kind, int entry, int message, const char *l
 		    strcasecmp(patterns[i].text, text) == 0)
 			return;
 	patterns = xrealloc(patterns, (n_patterns + 1) * sizeof(*patterns));
-	patterns[n_patterns] = (struct pattern){kind, entry, message, "", xstrdup(text)};
+	patterns[n_patterns] = (struct pattern){kind, entry, message, "", xstrdup(text), -1, 0};
 	snprintf(patterns[n_patterns].lang, sizeof(patterns[n_patterns].lang), "%s", lang);
 	n_patterns++;
 }
@@ -218,6 +222,34 @@ static void read_catalog(void)
 	}
 }
 
+/* ---- texts across a line break ---------------------------------------------------------- */
+
+static bool breakable(const struct pattern *p)
+{
+	return (p->kind == EW_PAT_TEXT || p->kind == EW_PAT_TRANSLATION ||
+		p->kind == EW_PAT_PATTERN || p->kind == EW_PAT_RESOLVER) &&
+	       !strchr(p->text, '{') && strchr(p->text, ' ');
+}
+
+/* For every space of every text: the words before it and "\n". */
+static void add_breaks(void)
+{
+	size_t n = n_patterns;
+	for (size_t i = 0; i < n; i++) {
+		if (!breakable(&patterns[i]))
+			continue;
+		for (const char *sp = strchr(patterns[i].text, ' '); sp; sp = strchr(sp + 1, ' ')) {
+			size_t len = (size_t)(sp - patterns[i].text);
+			patterns = xrealloc(patterns, (n_patterns + 1) * sizeof(*patterns));
+			patterns[n_patterns] = patterns[i];
+			patterns[n_patterns].text = xstrdup(patterns[i].text);
+			patterns[n_patterns].base = (int)i;
+			patterns[n_patterns].prefix = (int)len + 1;
+			n_patterns++;
+		}
+	}
+}
+
 /* ---- the database ----------------------------------------------------------------------- */
 
 /* The regular expression for a pattern: literal bytes, a space for any run of white space,
@@ -235,7 +267,7 @@ static char *to_regex(const char *t)
 			n += (size_t)sprintf(r + n, "e[a-z0-9]{1,15}");
 			t += 6;
 		} else if (*t == ' ') {
-			n += (size_t)sprintf(r + n, "\\s+");
+			n += (size_t)sprintf(r + n, " ");
 			t += strspn(t, " ");
 		} else {
 			unsigned char c = (unsigned char)*t++;
@@ -251,7 +283,9 @@ static char *to_regex(const char *t)
 	return r;
 }
 
-static hs_database_t *compile(void)
+/* platform NULL: tuned for this machine's CPU; else for any x86-64 (what valgrind, which
+ * hides AVX-512, and older machines can run). */
+static hs_database_t *compile(const hs_platform_info_t *platform)
 {
 	const char **exprs = xrealloc(NULL, n_patterns * sizeof(*exprs));
 	unsigned *flags = xrealloc(NULL, n_patterns * sizeof(*flags));
@@ -260,12 +294,21 @@ static hs_database_t *compile(void)
 	hs_compile_error_t *err = NULL;
 
 	for (size_t i = 0; i < n_patterns; i++) {
-		exprs[i] = to_regex(patterns[i].text);
+		if (patterns[i].base >= 0) {
+			char *prefix = xstrdup(patterns[i].text);
+			prefix[patterns[i].prefix - 1] = '\0';
+			char *r = to_regex(prefix);
+			exprs[i] = xrealloc(r, strlen(r) + 3);
+			strcat((char *)exprs[i], "\\n");
+			free(prefix);
+		} else {
+			exprs[i] = to_regex(patterns[i].text);
+		}
 		flags[i] = HS_FLAG_CASELESS;
 		ids[i] = (unsigned)i;
 	}
-	if (hs_compile_multi(exprs, flags, ids, (unsigned)n_patterns, HS_MODE_BLOCK, NULL, &db,
-			     &err) != HS_SUCCESS) {
+	if (hs_compile_multi(exprs, flags, ids, (unsigned)n_patterns, HS_MODE_BLOCK, platform,
+			     &db, &err) != HS_SUCCESS) {
 		int at = err ? err->expression : -1;
 		fprintf(stderr, "patternc: cannot compile pattern %d '%s': %s\n", at,
 			at >= 0 ? patterns[at].text : "", err ? err->message : "?");
@@ -295,13 +338,38 @@ static void put_str(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static int write_c(const char *path, const char *bytes, size_t size)
+static void put_bytes(FILE *out, const char *name, const char *bytes, size_t size)
 {
+	/* 8-byte aligned: hs_deserialize_database_at() wants the bytes it reads aligned. */
+	fprintf(out, "const size_t %s_size = %zu;\n"
+		     "_Alignas(8) const unsigned char %s[%zu] = {", name, size, name, size);
+	for (size_t i = 0; i < size; i++)
+		fprintf(out, "%s%u,", i % 24 ? "" : "\n", (unsigned char)bytes[i]);
+	fputs("\n};\n", out);
+}
+
+static void serialize(hs_database_t *db, char **bytes, size_t *size)
+{
+	if (hs_serialize_database(db, bytes, size) != HS_SUCCESS) {
+		fputs("patternc: cannot serialize the database\n", stderr);
+		exit(1);
+	}
+	hs_free_database(db);
+}
+
+static int write_c(const char *path)
+{
+	static const hs_platform_info_t any_x86_64 = {.tune = HS_TUNE_FAMILY_GENERIC};
+	char *host, *generic;
+	size_t host_size, generic_size;
 	FILE *out = fopen(path, "w");
+
 	if (!out) {
 		fprintf(stderr, "patternc: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
+	serialize(compile(NULL), &host, &host_size);
+	serialize(compile(&any_x86_64), &generic, &generic_size);
 	fputs("/* identify_data.c: generated by tools/patternc. Do not edit. */\n"
 	      "#include \"identify/patterns.h\"\n\n", out);
 	fprintf(out, "const struct ew_pattern ew_patterns[%zu] = {\n", n_patterns);
@@ -311,23 +379,19 @@ static int write_c(const char *path, const char *bytes, size_t size)
 		put_str(out, patterns[i].lang);
 		fputs(", ", out);
 		put_str(out, patterns[i].text);
-		fputs("},\n", out);
+		fprintf(out, ", %d, %d},\n", patterns[i].base, patterns[i].prefix);
 	}
 	fprintf(out, "};\nconst size_t ew_n_patterns = %zu;\n\n", n_patterns);
-	/* 8-byte aligned: hs_deserialize_database_at() wants the bytes it reads aligned. */
-	fprintf(out, "const size_t ew_hs_db_size = %zu;\n"
-		     "_Alignas(8) const unsigned char ew_hs_db[%zu] = {", size, size);
-	for (size_t i = 0; i < size; i++)
-		fprintf(out, "%s%u,", i % 24 ? "" : "\n", (unsigned char)bytes[i]);
-	fputs("\n};\n", out);
+	put_bytes(out, "ew_hs_db", host, host_size);
+	put_bytes(out, "ew_hs_db_generic", generic, generic_size);
+	free(host);
+	free(generic);
 	return fclose(out) ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
 	const char *out = NULL, *locales = "/usr/share/locale";
-	char *bytes = NULL;
-	size_t size = 0;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--out") == 0)
@@ -342,14 +406,8 @@ int main(int argc, char **argv)
 	read_catalog();
 	read_translations(locales);
 	drop_ambiguous();
-	hs_database_t *db = compile();
-	if (hs_serialize_database(db, &bytes, &size) != HS_SUCCESS) {
-		fputs("patternc: cannot serialize the database\n", stderr);
-		return 1;
-	}
-	hs_free_database(db);
-	int r = write_c(out, bytes, size);
-	free(bytes);
+	add_breaks();
+	int r = write_c(out);
 	for (size_t i = 0; i < n_patterns; i++)
 		free(patterns[i].text);
 	free(patterns);

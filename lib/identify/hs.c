@@ -53,28 +53,29 @@ static bool resolve(void *h, const char *name, void **slot)
 	return *slot != NULL;
 }
 
-static bool load_db(void)
+static bool load_one(const unsigned char *bytes, size_t n)
 {
 	size_t size = 0;
-	if (hs.db_size((const char *)ew_hs_db, ew_hs_db_size, &size) != HS_SUCCESS) {
-		ew_identify_set_error("the compiled patterns are not a vectorscan database");
+	if (hs.db_size((const char *)bytes, n, &size) != HS_SUCCESS)
 		return false;
-	}
 	/* malloc aligns to 16 bytes, which is what vectorscan asks of a database. */
 	hs.db = malloc(size);
-	if (!hs.db) {
-		ew_identify_set_error("no memory for the pattern database (%zu bytes)", size);
-		return false;
-	}
-	hs_error_t r = hs.deserialize_at((const char *)ew_hs_db, ew_hs_db_size, hs.db);
-	if (r != HS_SUCCESS) {
-		ew_identify_set_error("the pattern database was compiled for another CPU or "
-				      "vectorscan version (error %d): rebuild errwhy here", r);
-		free(hs.db);
-		hs.db = NULL;
-		return false;
-	}
-	return true;
+	if (hs.db && hs.deserialize_at((const char *)bytes, n, hs.db) == HS_SUCCESS)
+		return true;
+	free(hs.db);
+	hs.db = NULL;
+	return false;
+}
+
+/* The build machine's database first; where this CPU cannot run it (another machine, or
+ * valgrind, which hides AVX-512), the one for any x86-64. */
+static bool load_db(void)
+{
+	if (load_one(ew_hs_db, ew_hs_db_size) || load_one(ew_hs_db_generic, ew_hs_db_generic_size))
+		return true;
+	ew_identify_set_error("the pattern database does not load here (another CPU family or "
+			      "vectorscan version, or no memory): rebuild errwhy here");
+	return false;
 }
 
 static void load(void)

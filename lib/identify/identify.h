@@ -34,6 +34,9 @@ struct ew_cand {
 /* Finds the span of pattern p that ends at end in s[0..n): the verified candidate, with word
  * boundaries and placeholders checked. False when the database's match does not hold. */
 bool ew_verify(unsigned p, const char *s, size_t n, size_t end, struct ew_cand *out);
+/* The same for a span known to start at start (a line-break pattern: its base pattern is
+ * matched from there, on across the break); out->pattern is the base. */
+bool ew_verify_from(unsigned p, const char *s, size_t n, size_t start, struct ew_cand *out);
 
 /* ---- a line's candidates into hits (decide.c) ---- */
 /* Makes at most max hits from the n candidates of one line (sorted by start); returns how

@@ -22,11 +22,19 @@ struct ew_pattern {
 	int message; /* index in ew_catalog_messages[], or -1 */
 	const char *lang; /* the language of a translation, else "" */
 	const char *text; /* the template: literal text, ' ', {n}, {name} */
+	/* A line-break pattern: the text's words up to one of its spaces, then a line break.
+	 * It stands for the pattern base (whose kind, entry and text it repeats) broken across
+	 * two lines, and ends prefix bytes after where that pattern starts. -1 and 0 otherwise. */
+	int base;
+	int prefix;
 };
 
 extern const struct ew_pattern ew_patterns[];
-extern const size_t ew_n_patterns;
+extern const size_t ew_n_patterns;     /* every pattern, the line-break ones last */
+/* The database twice: tuned for the build machine's CPU, and for any x86-64. */
 extern const unsigned char ew_hs_db[];
 extern const size_t ew_hs_db_size;
+extern const unsigned char ew_hs_db_generic[];
+extern const size_t ew_hs_db_generic_size;
 
 #endif

@@ -24,6 +24,7 @@ struct ew_scanner {
 	char *buf;              /* OVERLAP + BLOCK bytes */
 	size_t len;             /* bytes in buf */
 	size_t seen;            /* buf[0..seen) was scanned before */
+	size_t scan_len;        /* buf[0..scan_len) is being scanned */
 	uint64_t line;          /* the line number of buf[0] */
 	struct ew_cand *cands;
 	size_t n_cands;
@@ -86,17 +87,30 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	(void)from;
 	(void)flags;
 
-	/* Ended in the part scanned last time: found then. */
-	if (to <= s->seen || id >= ew_n_patterns)
+	if (id >= ew_n_patterns)
 		return 0;
-	size_t ls, le;
-	line_around(s->buf, s->len, (size_t)to - 1, &ls, &le);
-	/* Verified on the text from the line's start, so a span may reach back over a break. */
-	size_t from_at = ls > 2048 ? ls - 2048 : 0;
-	if (!ew_verify(id, s->buf + from_at, le - from_at, (size_t)to - from_at, &c))
-		return 0;
-	c.start += from_at;
-	c.end += from_at;
+	if (ew_patterns[id].base >= 0) {
+		/* A text broken after this line: read on into the next line, which is in this
+		 * block unless the break is the block's last byte; then the next block, which
+		 * starts with this line again, finds it (to == seen there). */
+		size_t start = (size_t)to - (size_t)ew_patterns[id].prefix;
+		size_t limit = s->scan_len - start > WINDOW ? start + WINDOW : s->scan_len;
+		if (to < s->seen || (size_t)to < (size_t)ew_patterns[id].prefix ||
+		    !ew_verify_from(id, s->buf, limit, start, &c))
+			return 0;
+	} else {
+		/* Ended in the part scanned last time: found then. */
+		if (to <= s->seen)
+			return 0;
+		size_t ls, le;
+		line_around(s->buf, s->scan_len, (size_t)to - 1, &ls, &le);
+		/* Verified from before the line's start: a span may reach back over a break. */
+		size_t from_at = ls > 2048 ? ls - 2048 : 0;
+		if (!ew_verify(id, s->buf + from_at, le - from_at, (size_t)to - from_at, &c))
+			return 0;
+		c.start += from_at;
+		c.end += from_at;
+	}
 	if (s->n_cands == CANDS_MAX) {
 		s->overflow = true;
 		return 0;
@@ -154,6 +168,7 @@ static int scan_block(struct ew_scanner *s, size_t cut)
 	int r;
 
 	s->overflow = false;
+	s->scan_len = cut;
 	r = ew_hs_scan(s->hs, s->scratch, s->buf, cut, on_match, s);
 	report(s);
 	if (r < 0)

@@ -90,6 +90,31 @@ static bool one_case(const char *s, size_t n)
 	return !(up && low);
 }
 
+/* The boundaries and case rules around a span the template matched. */
+static bool holds(const struct ew_pattern *pat, const char *s, size_t n, size_t start,
+		  size_t end)
+{
+	if (starts_word(pat->text) && start > 0 && is_alnum((unsigned char)s[start - 1]))
+		return false;
+	if (ends_word(pat->text) && end < n && is_alnum((unsigned char)s[end]))
+		return false;
+	return pat->kind != EW_PAT_NAME || one_case(s + start, end - start);
+}
+
+bool ew_verify_from(unsigned p, const char *s, size_t n, size_t start, struct ew_cand *out)
+{
+	const struct ew_pattern *pat = &ew_patterns[p];
+	struct ew_cand c = {.pattern = pat->base >= 0 ? (unsigned)pat->base : p, .number = -1};
+	size_t end = match_at(pat->text, s, n, start, &c);
+
+	if (end == SIZE_MAX || !holds(pat, s, n, start, end))
+		return false;
+	c.start = start;
+	c.end = end;
+	*out = c;
+	return true;
+}
+
 bool ew_verify(unsigned p, const char *s, size_t n, size_t end, struct ew_cand *out)
 {
 	const struct ew_pattern *pat = &ew_patterns[p];
@@ -101,11 +126,7 @@ bool ew_verify(unsigned p, const char *s, size_t n, size_t end, struct ew_cand *
 		struct ew_cand c = {.pattern = p, .number = -1};
 		if (match_at(pat->text, s, n, start, &c) != end)
 			continue;
-		if (starts_word(pat->text) && start > 0 && is_alnum((unsigned char)s[start - 1]))
-			return false;
-		if (ends_word(pat->text) && end < n && is_alnum((unsigned char)s[end]))
-			return false;
-		if (pat->kind == EW_PAT_NAME && !one_case(s + start, end - start))
+		if (!holds(pat, s, n, start, end))
 			return false;
 		c.start = start;
 		c.end = end;
