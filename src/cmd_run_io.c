@@ -79,7 +79,7 @@ static void deliver(struct run *r, struct run_stream *s, const char *buf, size_t
 {
 	int ret;
 
-	run_scanner_feed(&r->report, &s->scanner, buf, n);
+	run_scanner_feed(&r->report, &s->scanner, &s->filter, buf, n);
 	if (s->to_closed)
 		return;
 	ret = write_all(s->to, buf, n);

@@ -54,19 +54,74 @@ struct ew_scanner *run_scanner_new(struct run_report *rep)
 	return s;
 }
 
-void run_scanner_feed(struct run_report *rep, struct ew_scanner **s, const char *buf, size_t n)
+enum { TEXT, ESC, CSI, OSC, OSC_ESC, CR };
+
+/* The text of buf without its escape sequences, into out (at most n bytes): ESC [ ... final
+ * byte (CSI: colours, cursor moves), ESC ] ... BEL or ESC \ (OSC: titles, links), ESC and one
+ * byte (the rest); \r\n is \n and a lone \r is \n. Returns the length. */
+static size_t plain_text(int *state, const char *buf, size_t n, char *out)
 {
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)buf[i];
+		switch (*state) {
+		case ESC:
+			*state = c == '[' ? CSI : c == ']' ? OSC : TEXT;
+			continue;
+		case CSI:
+			if (c >= 0x40 && c <= 0x7e)
+				*state = TEXT;
+			continue;
+		case OSC:
+			if (c == 0x07)
+				*state = TEXT;
+			else if (c == 0x1b)
+				*state = OSC_ESC;
+			continue;
+		case OSC_ESC:
+			*state = c == '\\' ? TEXT : OSC;
+			continue;
+		case CR:
+			*state = TEXT;
+			if (c == '\n')
+				continue; /* the \n that ended the line went out with the \r */
+			break;
+		}
+		if (c == 0x1b)
+			*state = ESC;
+		else if (c == '\r')
+			*state = CR, out[len++] = '\n';
+		else
+			out[len++] = (char)c;
+	}
+	return len;
+}
+
+void run_scanner_feed(struct run_report *rep, struct ew_scanner **s, int *filter,
+		      const char *buf, size_t n)
+{
+	char *text;
+	size_t len;
 	int ret;
 
 	if (!*s)
 		return;
-	ret = ew_scanner_feed(*s, buf, n);
-	if (ret < 0) {
-		if (!rep->scan_error)
-			rep->scan_error = ret;
-		ew_scanner_free(*s);
-		*s = NULL;
+	text = malloc(n ? n : 1);
+	if (!text) {
+		ret = -ENOMEM;
+		goto fail;
 	}
+	len = plain_text(filter, buf, n, text);
+	ret = len ? ew_scanner_feed(*s, text, len) : 0;
+	free(text);
+	if (ret >= 0)
+		return;
+fail:
+	if (!rep->scan_error)
+		rep->scan_error = ret;
+	ew_scanner_free(*s);
+	*s = NULL;
 }
 
 void run_scanner_end(struct run_report *rep, struct ew_scanner **s)

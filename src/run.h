@@ -35,6 +35,7 @@ struct run_stream {
 	int from;                    /* the read end, or the pty master; -1 when not used */
 	int to;                      /* STDOUT_FILENO or STDERR_FILENO */
 	struct ew_scanner *scanner;  /* NULL when not recognising */
+	int filter;                  /* where the text for the scanner is: see run_scanner_feed */
 	bool pty;                    /* EIO from a pty master is the slave closing: the end */
 	bool done;
 	bool to_closed;              /* our side went away (EPIPE): read on and discard */
@@ -75,8 +76,12 @@ void run_copy_winsize(const struct run *r);
 struct ew_scanner *run_scanner_new(struct run_report *rep);
 /* Ends a stream's scanner (its last line is scanned) and frees it. */
 void run_scanner_end(struct run_report *rep, struct ew_scanner **s);
-/* Feeds n bytes; a failure stops recognising on this stream and is remembered. */
-void run_scanner_feed(struct run_report *rep, struct ew_scanner **s, const char *buf, size_t n);
+/* Feeds n bytes as a person would read them: terminal escape sequences (colours, cursor
+ * moves) dropped, a carriage return (a pty's \r\n, a progress bar's redraw) ending a line.
+ * *filter carries an escape cut between two reads. A failure stops recognising on this
+ * stream and is remembered. */
+void run_scanner_feed(struct run_report *rep, struct ew_scanner **s, int *filter,
+		      const char *buf, size_t n);
 /* After the command ended: the explanation (text or JSON) on stderr, as the options say. */
 void run_explain(const struct run *r);
 

@@ -107,15 +107,21 @@ expect "SIGTERM to errwhy reaches the command: 143" '[ "$status" = 143 ] && [[ "
 
 # Recognising: a failure's errors are named; a success's are not.
 node_err='Error: listen EADDRINUSE: address already in use :::3000'
-if "$errwhy" run --json -- true 2>&1 | grep -q '"recognised":true'; then
+have_recogniser=false
+"$errwhy" run --json -- true 2>&1 | grep -q '"recognised":true' && have_recogniser=true
+if $have_recogniser; then
 	run "$errwhy" run -- sh -c "echo '$node_err' >&2; exit 1"
 	expect "a failure printing EADDRINUSE gets it explained" \
 		'[ "$status" = 1 ] && [[ "$err" == *"EADDRINUSE 98"* ]] && [[ "$err" == *"port 3000"* ]] && [[ "$err" == *"errwhy EADDRINUSE"* ]]'
+	run "$errwhy" run -- sh -c "printf '\\033[31m%s\\033[0m\\r\\n' '$node_err' >&2; exit 1"
+	expect "colours and \\r\\n around the message: its context still read" \
+		'[ "$status" = 1 ] && [[ "$err" == *"Address already in use: port 3000, address ::, listen"* ]]'
 	run "$errwhy" run --json -- sh -c "echo '$node_err'; echo '$node_err'; exit 1"
 	expect "--json names EADDRINUSE, seen twice, port 3000" \
 		'printf "%s" "$err" | python3 -c "import json,sys; e=json.loads(sys.stdin.read())[\"errors\"]; sys.exit(not (e[0][\"name\"] == \"EADDRINUSE\" and e[0][\"count\"] == 2 and e[0][\"context\"][\"port\"] == 3000))"'
 else
 	echo "ok $((n += 1)) - a failure printing EADDRINUSE gets it explained # SKIP no recogniser in this build"
+	echo "ok $((n += 1)) - colours around the message # SKIP no recogniser in this build"
 	echo "ok $((n += 1)) - --json names EADDRINUSE # SKIP no recogniser in this build"
 fi
 run "$errwhy" run -- sh -c "echo '$node_err' >&2; exit 0"
@@ -145,6 +151,7 @@ stty rows 33 cols 99
 kill -WINCH \$!
 wait \$!
 echo "winch-status=\$?"
+"$errwhy" run -- sh -c "printf '\\033[31m%s\\033[0m\\n' '$node_err'; exit 1"
 EOF
 script -qec "bash $tmp/pty.sh" /dev/null </dev/null >"$tmp/pty-out" 2>&1
 status=$? out=$(tr -d '\r' <"$tmp/pty-out") err=
@@ -161,4 +168,10 @@ expect "pty: SIGTERM to errwhy reaches the command, 143, terminal restored" \
 	'[[ "$out" == *"status=143"* ]] && cmp -s "$tmp/stty-before" "$tmp/stty-after-term"'
 expect "pty: a new size reaches the command (SIGWINCH)" \
 	'[[ "$out" == *"33 99"* ]] && [[ "$out" == *"winch-status=0"* ]]'
+if $have_recogniser; then
+	expect "pty: a coloured EADDRINUSE is explained with its context" \
+		'[[ "$out" == *"Address already in use: port 3000, address ::, listen"* ]]'
+else
+	echo "ok $((n += 1)) - pty: a coloured EADDRINUSE # SKIP no recogniser in this build"
+fi
 done_testing
