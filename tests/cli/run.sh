@@ -174,4 +174,10 @@ if $have_recogniser; then
 else
 	echo "ok $((n += 1)) - pty: a coloured EADDRINUSE # SKIP no recogniser in this build"
 fi
+# Keys reach the command through errwhy's raw terminal and the command's pty, and so does
+# the end of input (script(1) sends it when its stdin ends). Bounded, should a key be lost.
+printf 'one\ntwo\n' | timeout 300 script -qec "$errwhy run -- wc -l" /dev/null >"$tmp/pty-keys"
+status=$? out=$(tr -d '\r' <"$tmp/pty-keys") err=
+expect "pty: typed lines and their end reach the command" \
+	'[ "$status" = 0 ] && [ "$(printf "%s\n" "$out" | tail -n 1)" = 2 ]'
 done_testing
