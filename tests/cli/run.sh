@@ -101,6 +101,15 @@ status=${PIPESTATUS[0]} out= err=$(cat "$tmp/err")
 expect "stdout closed early: the command still ends, its status passes" \
 	'[ "$status" = 7 ] && [[ "$err" == done* ]]'
 
+# A full disk is said, once: exit 3 when the command succeeded, else the command's status.
+"$errwhy" run -- sh -c 'echo a; echo b' >/dev/full 2>"$tmp/err"
+status=$? out= err=$(cat "$tmp/err")
+expect "stdout on a full disk: a message and 3" \
+	'[ "$status" = 3 ] && [[ "$err" == *"cannot write the command'"'"'s output: No space left"* ]] && [ "$(grep -c "cannot write" "$tmp/err")" = 1 ]'
+"$errwhy" run -- sh -c 'echo a; exit 6' >/dev/full 2>"$tmp/err"
+status=$? out= err=$(cat "$tmp/err")
+expect "stdout on a full disk, the command failing: its status" '[ "$status" = 6 ] && [[ "$err" == *"No space left"* ]]'
+
 # A signal sent to errwhy is passed on to the command, and its death reported as such.
 run "$errwhy" run -- sh -c 'kill -TERM $PPID; exec sleep 60'
 expect "SIGTERM to errwhy reaches the command: 143" '[ "$status" = 143 ] && [[ "$err" == *SIGTERM* ]]'
