@@ -120,10 +120,11 @@ ssize_t ew_input_read(struct ew_input *in, void *buf, size_t n)
 	}
 	if (!in->gz)
 		return read_fd(in->fd, buf, n);
-	int r = z.read(in->gz, buf, n > (1u << 30) ? 1u << 30 : (unsigned)n);
-	if (r < 0) {
-		int code = 0;
-		snprintf(z_error, sizeof(z_error), "%s", z.error(in->gz, &code));
+	int r = z.read(in->gz, buf, n > (1u << 30) ? 1u << 30 : (unsigned)n), code = Z_OK;
+	/* A cut file reads as an end with Z_BUF_ERROR ("unexpected end of file") set. */
+	const char *why = r <= 0 ? z.error(in->gz, &code) : NULL;
+	if (r < 0 || (r == 0 && code != Z_OK && code != Z_STREAM_END)) {
+		snprintf(z_error, sizeof(z_error), "%s", why ? why : "gzip data error");
 		return code == Z_ERRNO ? -errno : -EBADMSG;
 	}
 	return r;

@@ -895,6 +895,9 @@ static void read_forms(struct catalog *cat, const char *root, bool partial)
 		return;
 	}
 	msg_parse(path, lines.at, lines.n, &i, NULL, true, &messages);
+	for (size_t k = 0; k < lines.n; k++)
+		free(lines.at[k]);
+	free(lines.at);
 }
 
 static void check_coverage(const char *root)

@@ -150,7 +150,7 @@ static bool make_claim(const struct ew_cand *c, const struct claim *cl, size_t n
 		return true;
 	case EW_PAT_TRANSLATION:
 		out->how = "translation";
-		out->lang = p->lang;
+		out->lang = ew_pattern_lang(p);
 		return true;
 	case EW_PAT_PATTERN:
 		out->how = "pattern";
@@ -187,10 +187,15 @@ static bool same_error(const struct claim *a, const struct claim *b)
 				       strcmp(a->resolver, b->resolver) == 0;
 }
 
-/* Evidence for an error already claimed joins its claim: the first span stays, a number or
- * a stronger ecosystem is added. */
+/* Evidence for an error already claimed joins its claim: the spans join when they stand
+ * close, a number or a stronger ecosystem is added. */
 static void merge(struct claim *into, const struct claim *c)
 {
+	/* "[Errno 48] Address already in use" is one span when its parts stand close. */
+	if (c->start < into->end + 64 && into->start < c->end + 64) {
+		into->start = c->start < into->start ? c->start : into->start;
+		into->end = c->end > into->end ? c->end : into->end;
+	}
 	if (c->number >= 0 && into->number < 0) {
 		into->number = c->number;
 		into->system = c->system;

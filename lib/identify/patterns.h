@@ -20,8 +20,10 @@ struct ew_pattern {
 	int kind;    /* enum ew_pattern_kind */
 	int entry;   /* index in ew_catalog[], or -1 */
 	int message; /* index in ew_catalog_messages[], or -1 */
-	const char *lang; /* the language of a translation, else "" */
-	const char *text; /* the template: literal text, ' ', {n}, {name} */
+	/* Offsets into ew_pattern_strings, not pointers: a table of 17,000 pointers would cost
+	 * every start of errwhy, a plain lookup too, 34,000 relocations. */
+	unsigned lang; /* the language of a translation, else "" */
+	unsigned text; /* the template: literal text, ' ', {n}, {name} */
 	/* A line-break pattern: the text's words up to one of its spaces, then a line break.
 	 * It stands for the pattern base (whose kind, entry and text it repeats) broken across
 	 * two lines, and ends prefix bytes after where that pattern starts. -1 and 0 otherwise. */
@@ -30,11 +32,22 @@ struct ew_pattern {
 };
 
 extern const struct ew_pattern ew_patterns[];
+extern const char ew_pattern_strings[];
 extern const size_t ew_n_patterns;     /* every pattern, the line-break ones last */
 /* The database twice: tuned for the build machine's CPU, and for any x86-64. */
 extern const unsigned char ew_hs_db[];
 extern const size_t ew_hs_db_size;
 extern const unsigned char ew_hs_db_generic[];
 extern const size_t ew_hs_db_generic_size;
+
+static inline const char *ew_pattern_text(const struct ew_pattern *p)
+{
+	return ew_pattern_strings + p->text;
+}
+
+static inline const char *ew_pattern_lang(const struct ew_pattern *p)
+{
+	return ew_pattern_strings + p->lang;
+}
 
 #endif

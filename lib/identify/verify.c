@@ -94,9 +94,9 @@ static bool one_case(const char *s, size_t n)
 static bool holds(const struct ew_pattern *pat, const char *s, size_t n, size_t start,
 		  size_t end)
 {
-	if (starts_word(pat->text) && start > 0 && is_alnum((unsigned char)s[start - 1]))
+	if (starts_word(ew_pattern_text(pat)) && start > 0 && is_alnum((unsigned char)s[start - 1]))
 		return false;
-	if (ends_word(pat->text) && end < n && is_alnum((unsigned char)s[end]))
+	if (ends_word(ew_pattern_text(pat)) && end < n && is_alnum((unsigned char)s[end]))
 		return false;
 	return pat->kind != EW_PAT_NAME || one_case(s + start, end - start);
 }
@@ -105,7 +105,7 @@ bool ew_verify_from(unsigned p, const char *s, size_t n, size_t start, struct ew
 {
 	const struct ew_pattern *pat = &ew_patterns[p];
 	struct ew_cand c = {.pattern = pat->base >= 0 ? (unsigned)pat->base : p, .number = -1};
-	size_t end = match_at(pat->text, s, n, start, &c);
+	size_t end = match_at(ew_pattern_text(pat), s, n, start, &c);
 
 	if (end == SIZE_MAX || !holds(pat, s, n, start, end))
 		return false;
@@ -124,7 +124,7 @@ bool ew_verify(unsigned p, const char *s, size_t n, size_t end, struct ew_cand *
 		return false;
 	for (size_t start = end; start-- > lo;) {
 		struct ew_cand c = {.pattern = p, .number = -1};
-		if (match_at(pat->text, s, n, start, &c) != end)
+		if (match_at(ew_pattern_text(pat), s, n, start, &c) != end)
 			continue;
 		if (!holds(pat, s, n, start, end))
 			return false;

@@ -99,8 +99,10 @@ int ew_render_hit_line(struct ew_buf *b, const struct ew_hit *h)
 	ew_buf_puts(b, ": ");
 	before = b->len;
 	ew_render_hit_context(b, h);
-	if (b->len == before) /* no context: the span says what was seen */
-		ew_buf_puts(b, "no port or path in the message");
+	if (b->len == before && !b->failed) /* no context to tell: drop the ": " */
+		b->len -= 2;
+	if (b->data)
+		b->data[b->len] = '\0';
 	ew_buf_putc(b, '\n');
 	return b->failed ? -ENOMEM : 0;
 }
