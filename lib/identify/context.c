@@ -212,7 +212,7 @@ static bool path_like(const char *s, size_t n)
 
 static bool url_like(const char *s, size_t n)
 {
-	return memmem(s, n, "://", 3) != NULL;
+	return s && n >= 3 && memmem(s, n, "://", 3) != NULL;
 }
 
 static bool is_ip(const char *s, size_t n)
