@@ -234,7 +234,7 @@ static bool address_like(const char *s, size_t n)
 
 struct path_cand {
 	size_t at, n;
-	bool strong; /* quoted next to the text, or named by a call: fopen(/x) */
+	int strength; /* 2: quoted just after the text; 1: named by a call, fopen(/x); 0 */
 };
 
 static size_t quote_end(const char *line, size_t len, size_t i, char *close)
@@ -293,7 +293,7 @@ static size_t path_cands(const char *line, size_t len, size_t start, size_t end,
 			    !memchr(line + s, ' ', k) &&
 			    !url_like(line + s, k) && !is_ip(line + s, k) &&
 			    (path_like(line + s, k) || next_to_text)) {
-				out[n++] = (struct path_cand){s, k, next_to_text};
+				out[n++] = (struct path_cand){s, k, next_to_text ? 2 : 0};
 				i = q + (size_t)close_len - 1;
 			}
 			/* else an apostrophe ("d'accéder à '/x'"): read on from the next byte */
@@ -325,13 +325,14 @@ static size_t path_cands(const char *line, size_t len, size_t start, size_t end,
 		while (k > i + 1 && (line[k - 1] == ':' || line[k - 1] == '.' || line[k - 1] == ';'))
 			k--;
 		if (k - i > 1 && !url_like(line + i, k - i) && !address_like(line + i, k - i))
-			out[n++] = (struct path_cand){i, k - i, call};
+			out[n++] = (struct path_cand){i, k - i, call ? 1 : 0};
 		i = e;
 	}
 	return n;
 }
 
-/* The path the error is about: one quoted next to the text or named by a call; else the
+/* The path the error is about: one quoted just after the text, else one named by a call;
+ * else the
  * nearest before the text (Go's "open /x: no such file", the shell's "./x: Permission
  * denied", not PHP's "in /var/www/a.php" after it); else the first after. */
 static void read_path(struct ew_context *ctx, const char *line, size_t len, size_t start,
@@ -340,11 +341,13 @@ static void read_path(struct ew_context *ctx, const char *line, size_t len, size
 	struct path_cand c[16];
 	size_t n = path_cands(line, len, start, end, c, 16), pick = SIZE_MAX;
 
+	for (int strength = 2; strength > 0; strength--)
+		for (size_t i = 0; i < n && pick == SIZE_MAX; i++)
+			if (c[i].strength == strength)
+				pick = i;
+	/* "before" includes a path the span starts inside (MySQL's '/x.sock' (2)) */
 	for (size_t i = 0; i < n && pick == SIZE_MAX; i++)
-		if (c[i].strong)
-			pick = i;
-	for (size_t i = 0; i < n && pick == SIZE_MAX; i++)
-		if (c[i].at + c[i].n <= start && (i + 1 == n || c[i + 1].at + c[i + 1].n > start))
+		if (c[i].at < start && (i + 1 == n || c[i + 1].at >= start))
 			pick = i;
 	for (size_t i = 0; i < n && pick == SIZE_MAX; i++)
 		if (c[i].at >= end)
