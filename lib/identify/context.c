@@ -332,9 +332,8 @@ static size_t path_cands(const char *line, size_t len, size_t start, size_t end,
 }
 
 /* The path the error is about: one quoted just after the text, else one named by a call;
- * else the
- * nearest before the text (Go's "open /x: no such file", the shell's "./x: Permission
- * denied", not PHP's "in /var/www/a.php" after it); else the first after. */
+ * else the nearest before the text (Go's "open /x: no such file", the shell's "./x:
+ * Permission denied", not PHP's "in /var/www/a.php" after it); else the first after. */
 static void read_path(struct ew_context *ctx, const char *line, size_t len, size_t start,
 		      size_t end)
 {
