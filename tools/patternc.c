@@ -12,6 +12,7 @@
  * gets one more pattern per space, its words up to there and a line break. */
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,20 +182,26 @@ static void read_translations(const char *dir)
  * dropped for every entry that has it (the English texts are all distinct). */
 static void drop_ambiguous(void)
 {
+	bool *clash = xrealloc(NULL, n_patterns * sizeof(*clash));
 	size_t out = 0;
+
+	/* Marked first, dropped after: every pair is compared while all are still there. */
 	for (size_t i = 0; i < n_patterns; i++) {
-		bool clash = false;
-		for (size_t k = 0; k < n_patterns && !clash; k++)
-			clash = k != i && patterns[i].kind == EW_PAT_TRANSLATION &&
-				(patterns[k].kind == EW_PAT_TRANSLATION ||
-				 patterns[k].kind == EW_PAT_TEXT) &&
-				patterns[k].entry != patterns[i].entry &&
-				strcasecmp(patterns[k].text, patterns[i].text) == 0;
-		if (clash)
+		clash[i] = false;
+		for (size_t k = 0; k < n_patterns && !clash[i]; k++)
+			clash[i] = k != i && patterns[i].kind == EW_PAT_TRANSLATION &&
+				   (patterns[k].kind == EW_PAT_TRANSLATION ||
+				    patterns[k].kind == EW_PAT_TEXT) &&
+				   patterns[k].entry != patterns[i].entry &&
+				   strcasecmp(patterns[k].text, patterns[i].text) == 0;
+	}
+	for (size_t i = 0; i < n_patterns; i++) {
+		if (clash[i])
 			free(patterns[i].text);
 		else
 			patterns[out++] = patterns[i];
 	}
+	free(clash);
 	n_patterns = out;
 }
 

@@ -3,6 +3,7 @@
  * (Node's ":::3000", Go's "listen tcp :8080: bind:", Python's ": '/etc/shadow'", strace's
  * "openat(AT_FDCWD, \"/x\", ...)", syslog's "sshd[1234]:"); what they cannot tell stays unset. */
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +76,19 @@ static bool valid_host(const char *h, size_t n, bool after_net)
 		letter |= (buf[i] | 32) >= 'a' && (buf[i] | 32) <= 'z';
 		dot |= buf[i] == '.';
 	}
-	return letter && dot && buf[n - 1] != '.';
+	if (!letter || !dot || buf[n - 1] == '.')
+		return false;
+	/* "main.go:26" is a source line, not a host and port. */
+	static const char *const sources[] = {
+		"c", "cc", "cpp", "cs", "erl", "ex", "exs", "go", "h", "hpp", "java", "js", "json",
+		"jsx", "kt", "log", "lua", "php", "pl", "py", "rb", "rs", "scala", "sh", "swift",
+		"ts", "tsx", "txt", "xml", "yaml", "yml",
+	};
+	const char *ext = strrchr(buf, '.') + 1;
+	for (size_t i = 0; i < sizeof(sources) / sizeof(*sources); i++)
+		if (strcasecmp(ext, sources[i]) == 0)
+			return false;
+	return true;
 }
 
 static bool set_port(struct ew_context *ctx, const char *s, size_t n)
@@ -91,72 +104,98 @@ static bool set_port(struct ew_context *ctx, const char *s, size_t n)
 	return true;
 }
 
-/* One token (no spaces, quotes or brackets around it) that may be host:port. */
-static bool read_hostport(struct ew_context *ctx, const char *line, size_t ts, size_t te)
-{
-	const char *t = line + ts;
-	size_t n = te - ts, colon, digits = 0;
-	bool after_net;
+static bool is_ip(const char *s, size_t n);
 
-	while (n && strchr(",;.:)'\"", t[n - 1]))
-		n--;
-	while (n && strchr("(\"'", t[0])) {
-		t++;
-		n--;
-		ts++;
+static bool host_char(unsigned char c)
+{
+	return is_alnum(c) || c == '.' || c == '-' || c == ':' || c == '%' || c == '[' || c == ']' ||
+	       c == '_';
+}
+
+/* The host:port whose colon is at line[colon]: the host walked back over (a Java "/" or
+ * "localhost/" before an address ends it), the port's digits after. */
+static bool read_hostport_at(struct ew_context *ctx, const char *line, size_t len, size_t colon)
+{
+	size_t d = 0, h = colon;
+
+	while (colon + 1 + d < len && d < 6 && is_digit((unsigned char)line[colon + 1 + d]))
+		d++;
+	if (d == 0 || d > 5 || (colon + 1 + d < len && (is_alnum((unsigned char)line[colon + 1 + d]) ||
+							line[colon + 1 + d] == '.')))
+		return false;
+	while (h > 0 && host_char((unsigned char)line[h - 1]))
+		h--;
+	/* "2026-12-01T12:00:00": a colon inside the walked-back host is a time, not IPv6,
+	 * unless the host is an IPv6 address (valid_host decides). */
+	bool after_net = h >= 4 && (strncmp(line + h - 4, "tcp ", 4) == 0 ||
+				    strncmp(line + h - 4, "udp ", 4) == 0);
+	if (!valid_host(line + h, colon - h, after_net) || !set_port(ctx, line + colon + 1, d))
+		return false;
+	size_t hs = h, he = colon;
+	if (he > hs + 1 && line[hs] == '[' && line[he - 1] == ']') {
+		hs++;
+		he--;
 	}
-	while (digits < n && is_digit((unsigned char)t[n - 1 - digits]))
-		digits++;
-	if (digits == 0 || digits == n || t[n - 1 - digits] != ':')
-		return false;
-	colon = n - 1 - digits;
-	after_net = ts >= 4 && (strncmp(line + ts - 4, "tcp ", 4) == 0 ||
-				strncmp(line + ts - 4, "udp ", 4) == 0);
-	if (strncmp(t, "tcp://", 6) == 0 || strncmp(t, "http://", 7) == 0) {
-		size_t skip = t[0] == 't' ? 6 : 7;
-		t += skip;
-		colon -= skip;
-	}
-	if (!valid_host(t, colon, after_net))
-		return false;
-	if (!set_port(ctx, t + colon + 1, digits))
-		return false;
-	copy(ctx->address, sizeof(ctx->address), t, colon);
-	if (ctx->address[0] == '[') /* [::1]:80 -> ::1 */
-		copy(ctx->address, sizeof(ctx->address), t + 1, colon >= 2 ? colon - 2 : 0);
+	copy(ctx->address, sizeof(ctx->address), line + hs, he - hs);
 	return true;
 }
 
-/* "port 5432", "port=5432", "port: 5432" */
+/* "port 5432", "port=5432", "port: 5432", Erlang's "{port,8088}", strace's "htons(4000)" */
 static bool read_port_word(struct ew_context *ctx, const char *line, size_t len)
 {
 	for (size_t i = 0; i + 5 < len; i++) {
-		if (strncasecmp(line + i, "port", 4) != 0 || (i && is_alnum((unsigned char)line[i - 1])))
+		size_t k;
+		if (strncasecmp(line + i, "htons(", 6) == 0)
+			k = i + 6;
+		else if (strncasecmp(line + i, "port", 4) == 0 &&
+			 (i == 0 || !is_alnum((unsigned char)line[i - 1])))
+			k = i + 4;
+		else
 			continue;
-		size_t k = i + 4;
-		while (k < len && (line[k] == ' ' || line[k] == '=' || line[k] == ':'))
+		size_t word_end = k;
+		while (k < len && (line[k] == ' ' || line[k] == '=' || line[k] == ':' || line[k] == ','))
 			k++;
 		size_t d = 0;
 		while (k + d < len && is_digit((unsigned char)line[k + d]))
 			d++;
-		if (k > i + 4 && d && (k + d == len || !is_alnum((unsigned char)line[k + d])) &&
-		    set_port(ctx, line + k, d))
+		if ((k > word_end || line[word_end - 1] == '(') && d &&
+		    (k + d == len || !is_alnum((unsigned char)line[k + d])) && set_port(ctx, line + k, d))
 			return true;
 	}
 	return false;
 }
 
+/* Python's address tuple: ('0.0.0.0', 8080) */
+static bool read_tuple(struct ew_context *ctx, const char *line, size_t len)
+{
+	for (const char *p = memchr(line, '(', len); p; p = memchr(p + 1, '(', len - (size_t)(p + 1 - line))) {
+		size_t i = (size_t)(p - line) + 1;
+		if (i >= len || (line[i] != '\'' && line[i] != '"'))
+			continue;
+		const char *q = memchr(line + i + 1, line[i], len - i - 1);
+		if (!q || !is_ip(line + i + 1, (size_t)(q - line) - i - 1))
+			continue;
+		size_t k = (size_t)(q - line) + 1, d = 0;
+		if (k + 2 > len || line[k] != ',')
+			continue;
+		k += 1 + (line[k + 1] == ' ');
+		while (k + d < len && is_digit((unsigned char)line[k + d]))
+			d++;
+		if (k + d < len && line[k + d] == ')' && set_port(ctx, line + k, d)) {
+			copy(ctx->address, sizeof(ctx->address), line + i + 1, (size_t)(q - line) - i - 1);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The first host:port of the line; else a port named in words. */
 static void read_address(struct ew_context *ctx, const char *line, size_t len)
 {
-	for (size_t i = 0; i < len && ctx->port < 0;) {
-		size_t e = i;
-		while (e < len && line[e] != ' ' && line[e] != '\t')
-			e++;
-		if (e > i)
-			read_hostport(ctx, line, i, e);
-		i = e + 1;
-	}
-	if (ctx->port < 0)
+	for (const char *c = memchr(line, ':', len); c && ctx->port < 0;
+	     c = memchr(c + 1, ':', len - (size_t)(c + 1 - line)))
+		read_hostport_at(ctx, line, len, (size_t)(c - line));
+	if (ctx->port < 0 && !read_tuple(ctx, line, len))
 		read_port_word(ctx, line, len);
 }
 
@@ -173,8 +212,7 @@ static bool path_like(const char *s, size_t n)
 
 static bool url_like(const char *s, size_t n)
 {
-	const char *m = memmem(s, n, "://", 3);
-	return m != NULL;
+	return memmem(s, n, "://", 3) != NULL;
 }
 
 static bool is_ip(const char *s, size_t n)
@@ -187,47 +225,132 @@ static bool is_ip(const char *s, size_t n)
 	return inet_pton(AF_INET, buf, tmp) == 1 || inet_pton(AF_INET6, buf, tmp) == 1;
 }
 
-/* A quoted string: Python's ": 'foo.txt'" right after the text counts even without a slash. */
-static bool read_quoted(struct ew_context *ctx, const char *line, size_t len, size_t end)
+/* A Java socket address ("/127.0.0.1:6379") is no path. */
+static bool address_like(const char *s, size_t n)
 {
-	for (size_t i = 0; i < len; i++) {
-		if (line[i] != '\'' && line[i] != '"' && line[i] != '`')
-			continue;
-		const char *close = memchr(line + i + 1, line[i], len - i - 1);
-		if (!close)
-			return false;
-		size_t s = i + 1, n = (size_t)(close - line) - s;
-		bool right_after = i >= end && i - end <= 2;
-		bool before_colon = (size_t)(close - line) + 2 < len && close[1] == ':' &&
-				    close[2] == ' ';
-		if (n && !url_like(line + s, n) &&
-		    (path_like(line + s, n) || right_after || before_colon) &&
-		    !memchr(line + s, ' ', n) && !is_ip(line + s, n)) {
-			copy(ctx->path, sizeof(ctx->path), line + s, n);
-			return true;
+	const char *colon = memrchr(s, ':', n);
+	return is_ip(s + (s[0] == '/'), (colon ? (size_t)(colon - s) : n) - (s[0] == '/'));
+}
+
+struct path_cand {
+	size_t at, n;
+	bool strong; /* quoted next to the text, or named by a call: fopen(/x) */
+};
+
+static size_t quote_end(const char *line, size_t len, size_t i, char *close)
+{
+	static const char *const pairs[][2] = {
+		{"'", "'"}, {"\"", "\""}, {"`", "`"}, {"\xe2\x80\x9e", "\xe2\x80\x9c"},
+		{"\xe2\x80\x98", "\xe2\x80\x99"}, {"\xe2\x80\x9c", "\xe2\x80\x9d"},
+		{"\xc2\xab", "\xc2\xbb"}};
+	for (size_t p = 0; p < sizeof(pairs) / sizeof(*pairs); p++) {
+		size_t o = strlen(pairs[p][0]);
+		if (i + o <= len && memcmp(line + i, pairs[p][0], o) == 0) {
+			const char *c = memmem(line + i + o, len - i - o, pairs[p][1], strlen(pairs[p][1]));
+			*close = (char)strlen(pairs[p][1]);
+			return c ? (size_t)(c - line) : SIZE_MAX;
 		}
-		i = (size_t)(close - line);
 	}
+	return SIZE_MAX;
+}
+
+static bool has_alnum(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (is_alnum((unsigned char)s[i]))
+			return true;
 	return false;
 }
 
-/* An unquoted /path (Go's "open /etc/x: no such file", Java's "/x (No such file ...)"). */
-static void read_bare_path(struct ew_context *ctx, const char *line, size_t len)
+/* A quote opening at s just after the text: ": 'x'" (Python) or ", open 'x'" (Node). */
+static bool after_text(const char *line, size_t end, size_t s)
 {
-	for (size_t i = 0; i < len; i++) {
-		if (line[i] != '/' || (i && line[i - 1] != ' ' && line[i - 1] != '='))
+	if (s < end + 1 || s - end > 16)
+		return false;
+	for (size_t i = end; i + 1 < s; i++)
+		if (!(is_alnum((unsigned char)line[i]) || line[i] == ' ' || line[i] == ',' ||
+		      line[i] == ':' || line[i] == '_'))
+			return false;
+	return true;
+}
+
+/* Every string in the line that may be the path: quoted ones, call arguments, and bare
+ * tokens starting with / ./ ../ ~/. */
+static size_t path_cands(const char *line, size_t len, size_t start, size_t end,
+			 struct path_cand *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len && n < max; i++) {
+		char close_len = 0;
+		size_t q = quote_end(line, len, i, &close_len);
+		if (q != SIZE_MAX) {
+			size_t o = (unsigned char)line[i] < 0x80 ? 1 : ((unsigned char)line[i] == 0xc2 ? 2 : 3);
+			size_t s = i + o, k = q - s;
+			bool next_to_text = after_text(line, end, s) ||
+					    (q + (size_t)close_len + 2 <= start && q + (size_t)close_len + 2 >= start - 1 &&
+					     line[q + (size_t)close_len] == ':');
+			if (k && (has_alnum(line + s, k) || (k == 1 && line[s] == '/')) &&
+			    !memchr(line + s, ' ', k) &&
+			    !url_like(line + s, k) && !is_ip(line + s, k) &&
+			    (path_like(line + s, k) || next_to_text)) {
+				out[n++] = (struct path_cand){s, k, next_to_text};
+				i = q + (size_t)close_len - 1;
+			}
+			/* else an apostrophe ("d'accéder à '/x'"): read on from the next byte */
+			continue;
+		}
+		bool boundary = i == 0 || line[i - 1] == ' ' || line[i - 1] == '=' || line[i - 1] == '(';
+		bool drive = i + 2 < len && ((line[i] | 32) >= 'a' && (line[i] | 32) <= 'z') &&
+			     line[i + 1] == ':' && (line[i + 2] == '/' || line[i + 2] == '\\');
+		bool starts = line[i] == '/' || drive ||
+			      (line[i] == '~' && i + 1 < len && line[i + 1] == '/') ||
+			      (line[i] == '.' && i + 1 < len && (line[i + 1] == '/' ||
+			       (line[i + 1] == '.' && i + 2 < len && line[i + 2] == '/')));
+		if (!boundary || !starts)
 			continue;
 		size_t e = i;
-		while (e < len && line[e] != ' ' && line[e] != '\'' && line[e] != '"' &&
-		       line[e] != ',' && line[e] != ')' && line[e] != '(')
+		while (e < len && line[e] != ' ' && line[e] != '\'' && line[e] != '"' && line[e] != ',' &&
+		       line[e] != ')' && line[e] != '(' && line[e] != '`')
 			e++;
-		while (e > i + 1 && (line[e - 1] == ':' || line[e - 1] == '.'))
-			e--;
-		if (e - i > 1 && !url_like(line + i, e - i)) {
-			copy(ctx->path, sizeof(ctx->path), line + i, e - i);
-			return;
+		/* fopen(/x), or Ruby's "Directory not empty - /x" and "@ dir_s_rmdir - C:/x" */
+		bool call = (i > 0 && line[i - 1] == '(' && e < len && line[e] == ')') ||
+			    (i >= end + 3 && i - end <= 32 && strncmp(line + i - 3, " - ", 3) == 0);
+		/* "fileutils.rb:264:in" is where the program was, not what it was about */
+		const char *colon = memchr(line + i, ':', e - i);
+		if (colon && colon + 1 < line + e && is_digit((unsigned char)colon[1]) && !drive) {
+			i = e;
+			continue;
 		}
+		size_t k = e;
+		while (k > i + 1 && (line[k - 1] == ':' || line[k - 1] == '.' || line[k - 1] == ';'))
+			k--;
+		if (k - i > 1 && !url_like(line + i, k - i) && !address_like(line + i, k - i))
+			out[n++] = (struct path_cand){i, k - i, call};
+		i = e;
 	}
+	return n;
+}
+
+/* The path the error is about: one quoted next to the text or named by a call; else the
+ * nearest before the text (Go's "open /x: no such file", the shell's "./x: Permission
+ * denied", not PHP's "in /var/www/a.php" after it); else the first after. */
+static void read_path(struct ew_context *ctx, const char *line, size_t len, size_t start,
+		      size_t end)
+{
+	struct path_cand c[16];
+	size_t n = path_cands(line, len, start, end, c, 16), pick = SIZE_MAX;
+
+	for (size_t i = 0; i < n && pick == SIZE_MAX; i++)
+		if (c[i].strong)
+			pick = i;
+	for (size_t i = 0; i < n && pick == SIZE_MAX; i++)
+		if (c[i].at + c[i].n <= start && (i + 1 == n || c[i + 1].at + c[i + 1].n > start))
+			pick = i;
+	for (size_t i = 0; i < n && pick == SIZE_MAX; i++)
+		if (c[i].at >= end)
+			pick = i;
+	if (pick != SIZE_MAX)
+		copy(ctx->path, sizeof(ctx->path), line + c[pick].at, c[pick].n);
 }
 
 /* ---- operation ---- */
@@ -323,8 +446,8 @@ void ew_context_read(struct ew_context *ctx, const char *line, size_t len, size_
 {
 	if (ctx->port < 0)
 		read_address(ctx, line, len);
-	if (!ctx->path[0] && !read_quoted(ctx, line, len, end))
-		read_bare_path(ctx, line, len);
+	if (!ctx->path[0])
+		read_path(ctx, line, len, start, end);
 	if (!ctx->syscall[0])
 		read_syscall(ctx, line, len, start, end);
 	if (ctx->pid < 0)

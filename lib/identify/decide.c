@@ -18,7 +18,8 @@ struct claim {
 	int eco_rank;           /* 2: a form said it, 1: a pattern, 0: none */
 	int system;             /* -1: Linux */
 	long number;
-	size_t start, end;
+	size_t start, end;      /* the span: all the evidence that stands close */
+	size_t own_start;       /* where the first evidence starts: context is read around it */
 };
 
 static const struct ew_message *message_of(const struct ew_cand *c)
@@ -140,7 +141,7 @@ static bool make_claim(const struct ew_cand *c, const struct claim *cl, size_t n
 	const struct ew_message *m = message_of(c);
 
 	*out = (struct claim){.entry = p->entry, .system = -1, .number = -1, .start = c->start,
-			      .end = c->end};
+			      .end = c->end, .own_start = c->start};
 	switch (p->kind) {
 	case EW_PAT_NAME:
 		out->how = "name";
@@ -191,8 +192,9 @@ static bool same_error(const struct claim *a, const struct claim *b)
  * close, a number or a stronger ecosystem is added. */
 static void merge(struct claim *into, const struct claim *c)
 {
-	/* "[Errno 48] Address already in use" is one span when its parts stand close. */
-	if (c->start < into->end + 64 && into->start < c->end + 64) {
+	/* "[Errno 48] Address already in use" is one span when its parts touch (a few bytes
+	 * between: "ENOENT: no such file"); "... - /x (Errno::ENOTEMPTY)" are two. */
+	if (c->start <= into->end + 4 && into->start <= c->end + 4) {
 		into->start = c->start < into->start ? c->start : into->start;
 		into->end = c->end > into->end ? c->end : into->end;
 	}
@@ -235,7 +237,9 @@ static void to_hit(const struct claim *c, const char *marker, const char *line, 
 	if (h->lang && !h->lang[0])
 		h->lang = NULL;
 	ew_context_clear(&h->context);
-	ew_context_read(&h->context, line, len, c->start, c->end);
+	/* Before the first evidence, after the whole span: Node's "ENOENT: no such file or
+	 * directory, open 'x'" names its path after the text, not after the name. */
+	ew_context_read(&h->context, line, len, c->own_start, c->end);
 }
 
 size_t ew_decide(struct ew_cand *c, size_t n, const char *line, size_t len, struct ew_hit *out,
