@@ -125,11 +125,20 @@ static int cmp_cand(const void *a, const void *b)
 	return (x->start > y->start) - (x->start < y->start);
 }
 
+/* A plain loop the compiler vectorises: in rounds of 255 bytes an 8-bit count cannot wrap.
+ * Three times faster than a memchr() per line on short lines (bench/README.md). */
 static size_t count_lines(const char *s, size_t n)
 {
 	size_t k = 0;
-	for (const char *p = s, *end = s + n; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-		k++;
+	while (n) {
+		size_t round = n < 255 ? n : 255;
+		unsigned char c = 0;
+		for (size_t i = 0; i < round; i++)
+			c += s[i] == '\n';
+		k += c;
+		s += round;
+		n -= round;
+	}
 	return k;
 }
 
