@@ -125,20 +125,22 @@ static int cmp_cand(const void *a, const void *b)
 	return (x->start > y->start) - (x->start < y->start);
 }
 
-/* A plain loop the compiler vectorises: in rounds of 255 bytes an 8-bit count cannot wrap.
- * Three times faster than a memchr() per line on short lines (bench/README.md). */
+/* Eight bytes at a time: the mask has 0x80 in each byte where w holds a
+ * line break (the classic has-zero-byte test, exact in this form). About three times faster
+ * than a memchr() per line on log lines (bench/README.md). */
 static size_t count_lines(const char *s, size_t n)
 {
-	size_t k = 0;
-	while (n) {
-		size_t round = n < 255 ? n : 255;
-		unsigned char c = 0;
-		for (size_t i = 0; i < round; i++)
-			c += s[i] == '\n';
-		k += c;
-		s += round;
-		n -= round;
+	const uint64_t ones = 0x0101010101010101u, nl = ones * '\n', low7 = ones * 0x7f;
+	size_t k = 0, i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		uint64_t x = w ^ nl;
+		k += (size_t)__builtin_popcountll(~(((x & low7) + low7) | x | low7));
 	}
+	for (; i < n; i++)
+		k += s[i] == '\n';
 	return k;
 }
 
