@@ -198,8 +198,9 @@ struct ew_hit {
 };
 
 /* Called for every hit, in input order. line is the hit's line without its newline (for a
- * line longer than 64 KiB, the 64 KiB around the span), and hit->start is the span's offset
- * in it; both are valid only during the call. A non-zero return stops the scan and is
+ * line longer than 64 KiB, the 64 KiB around the span; for a text broken across lines, every
+ * line it covers), and hit->start is the span's offset in it: the span lies within line.
+ * Both are valid only during the call. A non-zero return stops the scan and is
  * returned by ew_scanner_feed() or ew_scanner_end(). */
 typedef int (*ew_hit_fn)(const struct ew_hit *hit, const char *line, size_t line_len, void *ctx);
 

@@ -157,6 +157,14 @@ static void report(struct ew_scanner *s)
 		line_around(s->buf, s->len, s->cands[i].start, &ls, &le);
 		while (k < s->n_cands && s->cands[k].start < le)
 			k++;
+		/* A text broken across lines: the callback gets every line its span covers. */
+		size_t reach = le;
+		for (size_t c = i; c < k; c++)
+			reach = s->cands[c].end > reach ? s->cands[c].end : reach;
+		if (reach > le) {
+			const char *nl = memchr(s->buf + reach - 1, '\n', s->scan_len - (reach - 1));
+			le = nl ? (size_t)(nl - s->buf) : s->scan_len;
+		}
 		for (size_t c = i; c < k; c++) { /* offsets in the line from here on */
 			s->cands[c].start -= ls;
 			s->cands[c].end -= ls;

@@ -3,11 +3,12 @@
  *
  * Input layout: byte 0 picks the largest chunk (low 3 bits) and whether the text is the rest
  * repeated past the scanner's block (bits 3-5 all set, so block cuts and the overlap are
- * reached by inputs of a few bytes; one input in eight, as these runs are slow); bytes 1-4 seed the chunk sizes; the text is the rest. Properties,
+ * reached by inputs of a few bytes; one input in eight, as these runs are slow); bytes 1-4
+ * seed the chunk sizes; the text is the rest. Properties,
  * each an abort() naming the field:
- *  1. every hit: its span starts within the line given to the callback, is not empty and ends
- *     in it, or (a text broken across lines) runs on past the line break after it; that line
- *     holds no line break and is bytes of the input; name and how are set; family is "errno"
+ *  1. every hit: its span lies within the line given to the callback and is not empty; that
+ *     line (the lines a broken text covers) holds line breaks only inside the span and is
+ *     bytes of the input; name and how are set; family is "errno"
  *     (with an entry) or "resolver" (without); port -1 or 1..65535; pid -1 or above;
  *     address, syscall and path NUL-terminated within their arrays; line numbers start at 1,
  *     never decrease, and never pass the input's line count;
@@ -94,19 +95,19 @@ static int on_hit(const struct ew_hit *h, const char *line, size_t line_len, voi
 	if (!line || h->len == 0 || h->start >= line_len)
 		fuzz_fail("scanner hit %s: span %zu+%zu outside its line of %zu bytes", h->name,
 			  h->start, h->len, line_len);
-	/* A text broken across lines ("Address already\n in use") has a span that runs on
-	 * past its line into the next one (the renderers clip it to the line): allowed only
-	 * when a line break follows the line. Every byte of the span is read, so ASan says
-	 * when it is not the scanner's memory. */
-	if (h->len > line_len - h->start && line[line_len] != '\n')
-		fuzz_fail("scanner hit %s: span %zu+%zu past its line of %zu bytes, not into the "
-			  "next line", h->name, h->start, h->len, line_len);
+	/* The span lies within the line given (for a text broken across lines, the lines it
+	 * covers). Every byte of it is read, so ASan says when it is not the scanner's memory. */
+	if (h->len > line_len - h->start)
+		fuzz_fail("scanner hit %s: span %zu+%zu past its line of %zu bytes", h->name,
+			  h->start, h->len, line_len);
 	unsigned sum = 0;
 	for (size_t i = 0; i < h->len; i++)
 		sum += (unsigned char)line[h->start + i];
 	r->sum += sum;
-	if (memchr(line, '\n', line_len))
-		fuzz_fail("scanner hit %s: the line given holds a line break", h->name);
+	/* Line breaks stand only where a broken text covers them. */
+	const char *nl = memchr(line, '\n', line_len);
+	if (nl && (nl < line + h->start || memrchr(line, '\n', line_len) >= line + h->start + h->len))
+		fuzz_fail("scanner hit %s: the line given holds a line break outside the span", h->name);
 	if (h->line < r->last_line || h->line > r->lines)
 		fuzz_fail("scanner hit %s: line %llu after line %llu (the text has %llu)", h->name,
 			  (unsigned long long)h->line, (unsigned long long)r->last_line,
