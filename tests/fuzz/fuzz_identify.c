@@ -106,7 +106,8 @@ static int on_hit(const struct ew_hit *h, const char *line, size_t line_len, voi
 	r->sum += sum;
 	/* Line breaks stand only where a broken text covers them. */
 	const char *nl = memchr(line, '\n', line_len);
-	if (nl && (nl < line + h->start || memrchr(line, '\n', line_len) >= line + h->start + h->len))
+	const char *last = nl ? memrchr(line, '\n', line_len) : NULL;
+	if (nl && (nl < line + h->start || last >= line + h->start + h->len))
 		fuzz_fail("scanner hit %s: the line given holds a line break outside the span", h->name);
 	if (h->line < r->last_line || h->line > r->lines)
 		fuzz_fail("scanner hit %s: line %llu after line %llu (the text has %llu)", h->name,
