@@ -194,6 +194,7 @@ struct ew_hit {
 	long number;                  /* the number read through a form, or -1 */
 	uint64_t line;                /* 1-based line of the span's start */
 	size_t start, len;            /* the span: see ew_identify() and ew_hit_fn */
+	uint64_t offset;              /* the span's start in the whole input, in bytes */
 	struct ew_context context;
 };
 
@@ -230,6 +231,8 @@ int ew_render_hit_line(struct ew_buf *b, const struct ew_hit *h);
 /* One line of JSON: {"line":..,"family":..,"name":..,"text":..,"ecosystem":..,"context":{..}};
  * line (len bytes) is the text the hit's start and len point into. */
 int ew_render_hit_json(struct ew_buf *b, const struct ew_hit *h, const char *line, size_t len);
+/* Whether two hits are the same error: the same entry, or the same resolver name. */
+bool ew_hit_same_error(const struct ew_hit *a, const struct ew_hit *b);
 /* Why the matcher could not be loaded ("libhs.so.5: cannot open shared object file ..."). */
 const char *ew_identify_error(void);
 

@@ -29,11 +29,6 @@ static void keep_span(struct found *f, size_t i, const char *s, size_t n)
 	ew_buf_free(&b);
 }
 
-static bool same(const struct ew_hit *a, const struct ew_hit *b)
-{
-	return a->entry ? a->entry == b->entry : !b->entry && strcmp(a->name, b->name) == 0;
-}
-
 /* ---- rendering ---- */
 
 static int port_diagnosis(const struct ew_hit *h, struct ew_port_report **r)
@@ -130,7 +125,7 @@ static int on_hit(const struct ew_hit *h, const char *line, size_t len, void *ct
 {
 	struct found *f = ctx;
 	for (size_t i = 0; i < f->n; i++)
-		if (same(&f->hits[i], h))
+		if (ew_hit_same_error(&f->hits[i], h))
 			return 0; /* the first sighting is the one shown */
 	if (f->n == HITS_MAX)
 		return 0;

@@ -14,10 +14,9 @@ struct collect {
 	size_t n;
 	const char *text;
 	size_t text_len;
-	const char *base; /* where the scanner's line of the current hit starts, in text */
 };
 
-static bool same(const struct ew_hit *a, const struct ew_hit *b)
+bool ew_hit_same_error(const struct ew_hit *a, const struct ew_hit *b)
 {
 	return a->entry ? a->entry == b->entry : !b->entry && strcmp(a->name, b->name) == 0;
 }
@@ -36,21 +35,14 @@ static void fill(struct ew_context *into, const struct ew_context *from)
 		into->pid = from->pid;
 }
 
-/* The line pointer is into the scanner's buffer, which holds a copy of text: the span's
- * offset in text is found by where the same bytes stand in it. */
-static size_t offset_in_text(const struct collect *c, const struct ew_hit *h, const char *line,
-			     size_t line_len)
-{
-	const char *at = memmem(c->text, c->text_len, line, line_len);
-	return at ? (size_t)(at - c->text) + h->start : h->start;
-}
-
 static int on_hit(const struct ew_hit *h, const char *line, size_t len, void *ctx)
 {
 	struct collect *c = ctx;
 
+	(void)line;
+	(void)len;
 	for (size_t i = 0; i < c->n; i++)
-		if (same(&c->hits[i], h)) {
+		if (ew_hit_same_error(&c->hits[i], h)) {
 			fill(&c->hits[i].context, &h->context);
 			if (!c->hits[i].ecosystem)
 				c->hits[i].ecosystem = h->ecosystem;
@@ -59,7 +51,7 @@ static int on_hit(const struct ew_hit *h, const char *line, size_t len, void *ct
 	if (c->n == IDENTIFY_MAX)
 		return 0;
 	c->hits[c->n] = *h;
-	c->hits[c->n].start = offset_in_text(c, h, line, len);
+	c->hits[c->n].start = (size_t)h->offset;
 	c->n++;
 	return 0;
 }

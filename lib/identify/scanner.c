@@ -26,6 +26,7 @@ struct ew_scanner {
 	size_t seen;            /* buf[0..seen) was scanned before */
 	size_t scan_len;        /* buf[0..scan_len) is being scanned */
 	uint64_t line;          /* the line number of buf[0] */
+	uint64_t base;          /* the input offset of buf[0] */
 	struct ew_cand *cands;
 	size_t n_cands;
 	bool overflow;
@@ -175,6 +176,7 @@ static void report(struct ew_scanner *s)
 		size_t n = ew_decide(s->cands + i, k - i, s->buf + ls, le - ls, hits, HITS_PER_LINE);
 		for (size_t h = 0; h < n && !s->stop; h++) {
 			hits[h].line = line;
+			hits[h].offset = s->base + ls + hits[h].start;
 			s->stop = s->fn ? s->fn(&hits[h], s->buf + ls, le - ls, s->ctx) : 0;
 		}
 		i = k;
@@ -199,6 +201,7 @@ static int scan_block(struct ew_scanner *s, size_t cut)
 	if (nl)
 		keep = (size_t)(nl - s->buf) + 1;
 	s->line += count_lines(s->buf, keep);
+	s->base += keep;
 	memmove(s->buf, s->buf + keep, s->len - keep);
 	s->len -= keep;
 	s->seen = cut - keep;

@@ -89,6 +89,11 @@ static void test_texts(void **state)
 	expect("listen tcp :8080: bind: address already in use", "EADDRINUSE");
 	assert_int_equal(hits[0].context.port, 8080);
 	expect("cp: cannot stat 'a.txt': No such file or\ndirectory", "ENOENT");
+	assert_int_equal(hits[0].start, strlen("cp: cannot stat 'a.txt': "));
+	/* A span's start is its offset in the whole message, on any line. */
+	expect("starting\nworker 2: Too many open files", "EMFILE");
+	assert_int_equal(hits[0].start, strlen("starting\nworker 2: "));
+	assert_int_equal(hits[0].line, 2);
 	expect("Die Adresse wird bereits verwendet", "EADDRINUSE");
 	assert_non_null(hits[0].lang);
 	/* The longer text wins over the one inside it. */
