@@ -913,7 +913,7 @@ static void check_coverage(const char *root)
 
 /* ---- writing C -------------------------------------------------------------------------- */
 
-static void put_cstr(FILE *out, const char *s)
+void put_cstr(FILE *out, const char *s)
 {
 	if (!s) {
 		fputs("NULL", out);

@@ -11,6 +11,8 @@ void lint(const char *file, int line, const char *fmt, ...) __attribute__((forma
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 bool valid_source(const char *s);
+/* s as a C string literal (NULL as NULL), for the generated tables. */
+void put_cstr(FILE *out, const char *s);
 
 /* The kinds of a Messages item: the key its first line starts with. */
 enum msg_kind { MSG_PATTERN, MSG_NOT, MSG_FORM, MSG_MARKER, MSG_RESOLVER };

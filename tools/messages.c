@@ -164,26 +164,6 @@ void msg_parse(const char *path, char **lines, size_t n_lines, size_t *i, const 
 		lint(path, (int)*i, "Messages: no items");
 }
 
-static void put_str(FILE *out, const char *s)
-{
-	if (!s) {
-		fputs("NULL", out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if (*s == '?')
-			fputs("\\?", out); /* no trigraphs */
-		else if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\%03o", (unsigned char)*s);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 void msg_put_c(FILE *out, const struct msg_items *items)
 {
 	static const char *const kinds[] = {
@@ -200,7 +180,7 @@ void msg_put_c(FILE *out, const struct msg_items *items)
 		fprintf(out, "\t{%s", kinds[m->kind]);
 		for (size_t f = 0; f < sizeof(fields) / sizeof(*fields); f++) {
 			fputs(", ", out);
-			put_str(out, fields[f]);
+			put_cstr(out, fields[f]);
 		}
 		fputs("},\n", out);
 	}
