@@ -3,7 +3,6 @@
  * line's text confirms, on the system where the number means it; evidence for the same error
  * is merged into one hit, labelled with the ecosystem its form or marker names. */
 #include <string.h>
-#include <strings.h>
 
 #include "catalog.h"
 #include "identify.h"
@@ -54,13 +53,14 @@ static void drop_covered(struct ew_cand *c, size_t n, bool *dead)
 		}
 }
 
+/* A {name} read from a line, as the lookup reads a name (any case, aliases too). */
 static int entry_by_name(const char *name)
 {
-	for (size_t i = 0; i < ew_catalog_size; i++)
-		for (size_t k = 0; k < ew_catalog[i].n_numbers; k++)
-			if (strcasecmp(ew_catalog[i].numbers[k].name, name) == 0)
-				return (int)i;
-	return -1;
+	struct ew_match m;
+	if (ew_lookup(name, &m, 1, NULL) != 1 ||
+	    (m.kind != EW_MATCH_NAME && m.kind != EW_MATCH_ALIAS))
+		return -1;
+	return (int)(m.entry - ew_catalog);
 }
 
 /* The entry whose number on system (-1: Linux) is number, or -1. */
