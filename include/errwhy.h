@@ -229,8 +229,10 @@ int ew_render_hit_context(struct ew_buf *b, const struct ew_hit *h);
 /* "Recognised EADDRINUSE (Node.js): port 3000, address ::, listen" and a newline. */
 int ew_render_hit_line(struct ew_buf *b, const struct ew_hit *h);
 /* One line of JSON: {"line":..,"family":..,"name":..,"text":..,"ecosystem":..,"context":{..}};
- * line (len bytes) is the text the hit's start and len point into. */
-int ew_render_hit_json(struct ew_buf *b, const struct ew_hit *h, const char *line, size_t len);
+ * line (len bytes) is the text the hit's start and len point into. file, when not NULL, is
+ * the name of the file it came from, put first as "file". */
+int ew_render_hit_json(struct ew_buf *b, const struct ew_hit *h, const char *line, size_t len,
+		       const char *file);
 /* Whether two hits are the same error: the same entry, or the same resolver name. */
 bool ew_hit_same_error(const struct ew_hit *a, const struct ew_hit *b);
 /* Why the matcher could not be loaded ("libhs.so.5: cannot open shared object file ..."). */

@@ -75,18 +75,6 @@ static char *escaped(const char *s, size_t n, size_t max)
 	return b.data ? b.data : strdup("");
 }
 
-/* A file name as a JSON string: escaped to printable UTF-8 first (a name is any bytes). */
-static void put_json_name(struct ew_buf *b, const char *name)
-{
-	char *e = escaped(name, strlen(name), SIZE_MAX);
-	for (const char *p = e ? e : ""; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			ew_buf_putc(b, '\\');
-		ew_buf_putc(b, *p);
-	}
-	free(e);
-}
-
 static int on_hit(const struct ew_hit *h, const char *line, size_t len, void *ctx)
 {
 	struct scan *s = ctx;
@@ -94,20 +82,8 @@ static int on_hit(const struct ew_hit *h, const char *line, size_t len, void *ct
 
 	s->hits++;
 	if (s->json) {
-		size_t at = s->out.len;
-		if (ew_render_hit_json(&s->out, h, line, len) < 0)
+		if (ew_render_hit_json(&s->out, h, line, len, s->n_files > 1 ? s->file : NULL) < 0)
 			return -ENOMEM;
-		if (s->n_files > 1 && s->out.len > at + 1) { /* {"file":..., then the rest */
-			struct ew_buf f;
-			ew_buf_init(&f);
-			ew_buf_puts(&f, "{\"file\":\"");
-			put_json_name(&f, s->file);
-			ew_buf_puts(&f, "\",");
-			ew_buf_append(&f, s->out.data + at + 1, s->out.len - at - 1);
-			s->out.len = at;
-			ew_buf_append(&s->out, f.data, f.len);
-			ew_buf_free(&f);
-		}
 		if (s->out.len >= FLUSH_AT) {
 			int r = ew_cli_write(&s->out);
 			s->out.len = 0;

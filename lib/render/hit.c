@@ -107,7 +107,8 @@ int ew_render_hit_line(struct ew_buf *b, const struct ew_hit *h)
 	return b->failed ? -ENOMEM : 0;
 }
 
-int ew_render_hit_json(struct ew_buf *b, const struct ew_hit *h, const char *line, size_t len)
+int ew_render_hit_json(struct ew_buf *b, const struct ew_hit *h, const char *line, size_t len,
+		       const char *file)
 {
 	json_t *o;
 	bool ok;
@@ -115,7 +116,10 @@ int ew_render_hit_json(struct ew_buf *b, const struct ew_hit *h, const char *lin
 	if (!b || !h || !h->name || (!line && len))
 		return -EINVAL;
 	o = json_object();
-	ok = o != NULL && ew_json_set(o, "line", json_integer((json_int_t)h->line)) &&
+	ok = o != NULL;
+	if (ok && file) /* a file name is any bytes: escaped like the rest */
+		ok = ew_json_set(o, "file", outside_string(file, strlen(file)));
+	ok = ok && ew_json_set(o, "line", json_integer((json_int_t)h->line)) &&
 	     ew_json_set(o, "family", json_string(h->family)) &&
 	     ew_json_set(o, "name", json_string(h->name));
 	if (ok && h->start <= len)
