@@ -4,7 +4,6 @@
  * --json prints one JSON object per hit (JSON Lines) as they are found. Exit status as grep's:
  * 0 something was found, 1 nothing, 2 usage, 3 a file could not be read. */
 #include <errno.h>
-#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
