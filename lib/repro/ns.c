@@ -32,6 +32,9 @@ static int map_ids(struct ew_repro *r)
 	char map[64];
 	int e;
 
+	/* A process that changed its ids (a root caller that dropped them) is not dumpable, and
+	 * its /proc/self files belong to root: it could not write its own maps. */
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	e = write_file("/proc/self/setgroups", "deny");
 	if (e < 0 && e != -ENOENT)
 		return e;
