@@ -57,6 +57,7 @@ struct ew_fix {
 	const struct ew_code *code; /* the first is C or shell */
 	size_t n_code;
 	const char *why;
+	const char *source; /* what supports the fix ("pipe(7), linux v6.1 fs/pipe.c"), or NULL */
 };
 
 /* One row of "Numbers on other systems": the entry's own name first, then each alias. */
@@ -80,8 +81,17 @@ struct ew_entry {
 	const char *meaning;
 	const char *const *causes;
 	size_t n_causes;
+	/* Parallel to causes: what supports each ("unlink(2)", "linux v6.1 fs/namei.c"), or NULL. */
+	const char *const *cause_sources;
+	bool returned;        /* false: mainline Linux never returns it to user space (low) */
+	const char *seen;     /* when not returned: what it means to see it */
 	const char *repro_command;
-	const char *repro_output;
+	const char *repro_output; /* NULL when the trigger cannot run here */
+	/* The built-in reproduction (ew_repro_run()): what it does, read after "reproduced:";
+	 * non-NULL exactly when confidence is high. */
+	const char *repro_call;
+	/* Why there is none, for an entry Linux does return (medium). */
+	const char *unreproduced;
 	const struct ew_fix *fixes;
 	size_t n_fixes;
 	const char *const *avoid;
@@ -101,6 +111,10 @@ const char *ew_family_label(enum ew_family family);   /* "Linux / POSIX" */
 const char *ew_system_key(enum ew_system system);     /* "darwin": the JSON key */
 const char *ew_system_label(enum ew_system system);   /* "macOS / Darwin" */
 const char *ew_confidence_key(enum ew_confidence c);  /* "medium" */
+/* What backs the entry's confidence, as a sentence for "HIGH confidence — ...": the call its
+ * reproduction makes, why it is not reproduced, or that Linux never returns it. 0; -ENOSPC
+ * when it did not fit (it is cut, still terminated); -EINVAL for a NULL argument. */
+int ew_confidence_evidence(const struct ew_entry *e, char *buf, size_t size);
 /* For a value outside its enum each of these returns "?", never NULL. */
 
 /* ---- lookup ----------------------------------------------------------------------------- */

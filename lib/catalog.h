@@ -29,6 +29,17 @@ struct ew_message {
 	const char *source;
 };
 
+/* The built-in reproductions (lib/repro/repro.h), sorted by entry name: each runs in a
+ * forked child and returns the errno it got (see repro.h for the contract). */
+struct ew_repro;
+struct ew_repro_case {
+	const char *name;
+	int (*fn)(struct ew_repro *r);
+};
+
+extern const struct ew_repro_case ew_catalog_repros[];
+extern const size_t ew_catalog_n_repros;
+
 extern const struct ew_message ew_catalog_messages[];
 extern const size_t ew_catalog_n_messages;
 

@@ -3,6 +3,7 @@
  *
  *   catalogc --out catalog_data.c [--depfile FILE] CATALOG_DIR   compile
  *   catalogc --lint [--partial] CATALOG_DIR                      check only
+ *   catalogc --extract DIR CATALOG_DIR                            examples for the tests
  *
  * Every problem is reported as `file:line: message`, all of them, then the exit status is 1.
  * Linux numbers and strerror texts are not in the files: they come from this system's
@@ -20,6 +21,10 @@
 #include <string.h>
 
 #include "catalogc.h"
+
+/* Off while the catalog is being brought up to the rules of issue 12: Source: on every cause, a
+ * check on every C fix, every entry complete. */
+#define EW_REQUIRE_PROOF 0
 
 /* ---- this system's errno names ---------------------------------------------------------- */
 
@@ -78,13 +83,7 @@ char *xstrdup(const char *s)
 	return memcpy(xrealloc(NULL, n), s, n);
 }
 
-/* A growable string, for joining the lines of paragraphs and code blocks. */
-struct str {
-	char *s;
-	size_t len, cap;
-};
-
-static void str_add(struct str *b, const char *s, size_t n)
+void str_add(struct str *b, const char *s, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
 		b->cap = (b->len + n + 1) * 2;
@@ -95,32 +94,31 @@ static void str_add(struct str *b, const char *s, size_t n)
 	b->s[b->len] = '\0';
 }
 
-static void str_adds(struct str *b, const char *s)
+void str_adds(struct str *b, const char *s)
 {
 	str_add(b, s, strlen(s));
 }
 
 /* Hands the string over to the caller and leaves b empty. */
-static char *str_take(struct str *b)
+char *str_take(struct str *b)
 {
 	char *s = b->s ? b->s : xstrdup("");
 	*b = (struct str){0};
 	return s;
 }
 
-static bool starts_with(const char *s, const char *prefix)
+bool starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-static bool blank(const char *s)
+bool blank(const char *s)
 {
 	return *s == '\0';
 }
 
 /* ---- the entry as parsed ---------------------------------------------------------------- */
 
-#define N_SYSTEMS 9
 static const char *const system_keys[N_SYSTEMS] = {
 	"darwin", "freebsd", "openbsd", "windows_wsa", "windows_crt",
 	"linux_alpha", "linux_mips", "linux_parisc", "linux_sparc",
@@ -131,57 +129,13 @@ static const char *const categories[] = {
 	"device", "math", "streams", "keys", "legacy",
 };
 
-struct list {
-	char **items;
-	size_t n;
-};
-
-static void list_add(struct list *l, char *item)
+void list_add(struct list *l, char *item)
 {
 	l->items = xrealloc(l->items, (l->n + 1) * sizeof(*l->items));
 	l->items[l->n++] = item;
 }
 
-struct code {
-	char *lang, *text;
-};
-
-struct fix {
-	char *title, *when, *why;
-	struct code *code;
-	size_t n_code;
-};
-
-struct numbers_row {
-	char *name;
-	long on[N_SYSTEMS]; /* LONG_MIN: none */
-};
-
-struct entry {
-	const char *family;
-	const char *path;
-	char *name, *title, *category;
-	bool common;
-	struct list aliases;
-	char *meaning;
-	struct list causes;
-	char *repro_command, *repro_output;
-	struct fix *fixes;
-	size_t n_fixes;
-	struct list avoid;
-	struct numbers_row *numbers;
-	size_t n_numbers;
-	struct list sources;
-	int number;
-	const char *message;
-};
-
 /* ---- reading a file into lines ---------------------------------------------------------- */
-
-struct lines {
-	char **at;
-	size_t n;
-};
 
 static int read_lines(const char *path, struct lines *out)
 {
@@ -210,7 +164,9 @@ static int read_lines(const char *path, struct lines *out)
 enum section {
 	SEC_MEANING,
 	SEC_CAUSES,
+	SEC_SEEN,
 	SEC_REPRO,
+	SEC_BUILTIN,
 	SEC_FIX,
 	SEC_AVOID,
 	SEC_MESSAGES,
@@ -225,8 +181,12 @@ static enum section section_of(const char *heading)
 		return SEC_MEANING;
 	if (strcmp(heading, "Why it happens") == 0)
 		return SEC_CAUSES;
+	if (strcmp(heading, "If you see it") == 0)
+		return SEC_SEEN;
 	if (strcmp(heading, "How to reproduce") == 0)
 		return SEC_REPRO;
+	if (strcmp(heading, "Built-in reproduction") == 0)
+		return SEC_BUILTIN;
 	if (starts_with(heading, "Fix: "))
 		return SEC_FIX;
 	if (strcmp(heading, "What not to do") == 0)
@@ -240,29 +200,23 @@ static enum section section_of(const char *heading)
 	return SEC_UNKNOWN;
 }
 
-struct parser {
-	const char *path;
-	struct lines lines;
-	size_t i; /* the next line to read */
-};
-
-static const char *peek(struct parser *p)
+const char *peek(struct parser *p)
 {
 	return p->i < p->lines.n ? p->lines.at[p->i] : NULL;
 }
 
-static int lineno(struct parser *p)
+int lineno(struct parser *p)
 {
 	return (int)p->i + 1;
 }
 
-static bool at_heading(struct parser *p)
+bool at_heading(struct parser *p)
 {
 	const char *l = peek(p);
 	return l && starts_with(l, "## ");
 }
 
-static void skip_blank(struct parser *p)
+void skip_blank(struct parser *p)
 {
 	while (peek(p) && blank(peek(p)))
 		p->i++;
@@ -270,7 +224,7 @@ static void skip_blank(struct parser *p)
 
 /* Paragraphs up to the next heading, code fence or (when stop_at is set) a line starting with
  * it. Lines of a paragraph are joined by spaces; paragraphs by a blank line. */
-static char *read_paragraphs(struct parser *p, const char *stop_at)
+char *read_paragraphs(struct parser *p, const char *stop_at)
 {
 	struct str b = {0};
 	bool new_para = false;
@@ -306,7 +260,7 @@ static size_t display_columns(const char *s)
 }
 
 /* A fenced block: ```lang, lines, ```. Returns the text; *lang gets the language. */
-static char *read_fence(struct parser *p, char **lang)
+char *read_fence(struct parser *p, char **lang)
 {
 	struct str b = {0};
 	int start = lineno(p);
@@ -315,10 +269,13 @@ static char *read_fence(struct parser *p, char **lang)
 	*lang = xstrdup(l + 3);
 	if (blank(*lang))
 		lint(p->path, start, "a code block needs a language: ```c, ```sh, ```output, ...");
+	/* Code that is compiled or run but never shown needs no room on a terminal. */
+	size_t n = strlen(*lang);
+	bool shown = !p->hidden_code && !(n > 6 && strcmp(*lang + n - 6, " check") == 0);
 	p->i++;
 	while ((l = peek(p)) && strcmp(l, "```") != 0) {
 		size_t width = display_columns(l);
-		if (width > EW_CODE_COLUMNS)
+		if (shown && width > EW_CODE_COLUMNS)
 			lint(p->path, lineno(p),
 			     "code line is %zu columns wide; at most %d fit an 80-column terminal",
 			     width, EW_CODE_COLUMNS);
@@ -376,11 +333,27 @@ static void read_dash_list(struct parser *p, struct list *out, const char *what)
 }
 
 /* "1. cause", "2. cause", ... continuation lines indented by three spaces. */
-static void read_numbered_list(struct parser *p, struct list *out)
+/* Ends a cause: its text goes to out, its Source: line (or NULL) to sources. */
+static void flush_cause(struct parser *p, struct list *out, struct list *sources,
+			struct str *b, char **source)
+{
+	if (!b->s)
+		return;
+	flush_item(p, out, b);
+	while (sources->n + 1 < out->n)
+		list_add(sources, NULL);
+	list_add(sources, *source);
+	*source = NULL;
+}
+
+/* "1. cause", "2. cause", ... continuation lines indented by three spaces; the last of them
+ * may be "Source: ...", which is kept apart from the cause's text. */
+static void read_numbered_list(struct parser *p, struct list *out, struct list *sources)
 {
 	const char *l;
 	struct str b = {0};
 	bool new_para = false;
+	char *source = NULL;
 
 	skip_blank(p);
 	while ((l = peek(p)) && !starts_with(l, "## ")) {
@@ -388,13 +361,21 @@ static void read_numbered_list(struct parser *p, struct list *out)
 		long n = strtol(l, &end, 10);
 
 		if (isdigit((unsigned char)l[0]) && starts_with(end, ". ")) {
-			flush_item(p, out, &b);
+			flush_cause(p, out, sources, &b, &source);
 			if (n != (long)out->n + 1)
 				lint(p->path, lineno(p), "causes must be numbered 1, 2, 3...: expected %zu",
 				     out->n + 1);
 			str_adds(&b, end + 2);
 			new_para = false;
+		} else if (starts_with(l, "   Source: ") && b.len) {
+			if (source)
+				lint(p->path, lineno(p), "a cause has one Source: line");
+			free(source);
+			source = xstrdup(l + strlen("   Source: "));
+			check_claim_source(p->path, lineno(p), source);
 		} else if (starts_with(l, "   ") && b.len) {
+			if (source)
+				lint(p->path, lineno(p), "Source: is the last line of its cause");
 			str_adds(&b, new_para ? "\n\n" : " ");
 			str_adds(&b, l + 3 + strspn(l + 3, " "));
 			new_para = false;
@@ -405,7 +386,7 @@ static void read_numbered_list(struct parser *p, struct list *out)
 		}
 		p->i++;
 	}
-	flush_item(p, out, &b);
+	flush_cause(p, out, sources, &b, &source);
 	if (out->n == 0)
 		lint(p->path, lineno(p), "'Why it happens' has no causes");
 }
@@ -423,9 +404,15 @@ static void parse_repro(struct parser *p, struct entry *e)
 		}
 		int at = lineno(p);
 		char *text = read_fence(p, &lang);
-		if (strcmp(lang, "sh") == 0 && !e->repro_command)
+		if (starts_with(lang, "sh") && !e->repro_command) {
 			e->repro_command = text;
-		else if (strcmp(lang, "output") == 0 && e->repro_command && !e->repro_output)
+			e->repro_line = at;
+			e->repro_mode = xstrdup(lang + 2 + strspn(lang + 2, " "));
+			if (strcmp(lang, "sh") != 0 && strcmp(lang, "sh root") != 0 &&
+			    !(starts_with(lang, "sh unchecked: ") && !blank(lang + 14)))
+				lint(p->path, at, "a trigger is ```sh, ```sh root or "
+				     "```sh unchecked: REASON");
+		} else if (strcmp(lang, "output") == 0 && e->repro_command && !e->repro_output)
 			e->repro_output = text;
 		else {
 			lint(p->path, at, "'How to reproduce' takes one ```sh block, then one ```output block");
@@ -434,14 +421,53 @@ static void parse_repro(struct parser *p, struct entry *e)
 		free(lang);
 		skip_blank(p);
 	}
-	if (!e->repro_command || !e->repro_output)
+	/* A trigger that cannot run here may come without output: none was seen to paste. */
+	bool unchecked = e->repro_mode && starts_with(e->repro_mode, "unchecked: ");
+	if (!e->repro_command || (!e->repro_output && !unchecked))
 		lint(p->path, start, "'How to reproduce' needs a ```sh block followed by an ```output block");
 }
 
+/* A fix's hidden check: at most one, ```c check or ```sh check. */
+static bool take_check(struct parser *p, struct fix *f, char *lang, char *text, int at)
+{
+	if (strcmp(lang, "c check") != 0 && strcmp(lang, "sh check") != 0)
+		return false;
+	if (f->check.lang)
+		lint(p->path, at, "a fix has one check block");
+	f->check = (struct code){lang, text, at};
+	return true;
+}
+
+/* The fix's code blocks: shown ones in order, and the hidden check among them. */
+static void read_fix_code(struct parser *p, struct fix *f)
+{
+	char *lang;
+
+	while (peek(p) && starts_with(peek(p), "```")) {
+		int code_at = lineno(p);
+		char *text = read_fence(p, &lang);
+		if (!take_check(p, f, lang, text, code_at)) {
+			if (f->n_code == 0 && strcmp(lang, "c") != 0 && strcmp(lang, "sh") != 0)
+				lint(p->path, code_at, "the first code block of a fix must be ```c or ```sh");
+			f->code = xrealloc(f->code, (f->n_code + 1) * sizeof(*f->code));
+			f->code[f->n_code++] = (struct code){lang, text, code_at};
+		}
+		skip_blank(p);
+	}
+}
+
+static bool fix_has_c(const struct fix *f)
+{
+	for (size_t k = 0; k < f->n_code; k++)
+		if (strcmp(f->code[k].lang, "c") == 0)
+			return true;
+	return false;
+}
+
+/* "When:", code, "Why:", then "Source:" and the check may follow. */
 static void parse_fix(struct parser *p, struct entry *e, const char *title, int at)
 {
-	struct fix f = {.title = xstrdup(title)};
-	char *lang;
+	struct fix f = {.title = xstrdup(title), .line = at};
 
 	if (blank(title))
 		lint(p->path, at, "a fix needs a title: '## Fix: Do this'");
@@ -454,31 +480,37 @@ static void parse_fix(struct parser *p, struct entry *e, const char *title, int 
 		free(when);
 	}
 	skip_blank(p);
-	while (peek(p) && starts_with(peek(p), "```")) {
-		int code_at = lineno(p);
-		char *text = read_fence(p, &lang);
-		if (f.n_code == 0 && strcmp(lang, "c") != 0 && strcmp(lang, "sh") != 0)
-			lint(p->path, code_at, "the first code block of a fix must be ```c or ```sh");
-		f.code = xrealloc(f.code, (f.n_code + 1) * sizeof(*f.code));
-		f.code[f.n_code++] = (struct code){lang, text};
-		skip_blank(p);
-	}
+	read_fix_code(p, &f);
 	if (f.n_code == 0)
 		lint(p->path, lineno(p), "a fix needs at least one code block after 'When:'");
 	if (!peek(p) || !starts_with(peek(p), "Why: "))
 		lint(p->path, lineno(p), "a fix ends with a 'Why: ' paragraph after its code");
 	else {
-		char *why = read_paragraphs(p, NULL);
+		char *why = read_paragraphs(p, "Source: ");
 		f.why = xstrdup(why + strlen("Why: "));
 		free(why);
 	}
+	skip_blank(p);
+	if (peek(p) && starts_with(peek(p), "Source: ")) {
+		int source_at = lineno(p);
+		char *source = read_paragraphs(p, NULL);
+		f.source = xstrdup(source + strlen("Source: "));
+		free(source);
+		check_claim_source(p->path, source_at, f.source);
+	}
+	skip_blank(p);
+	size_t shown = f.n_code;
+	read_fix_code(p, &f);
+	if (f.n_code != shown)
+		lint(p->path, lineno(p), "after 'Why:' only a check block may follow");
 	if (peek(p) && !at_heading(p))
 		lint(p->path, lineno(p), "unexpected text after the fix's 'Why:' paragraph");
+	if (EW_REQUIRE_PROOF && fix_has_c(&f) && !f.check.lang)
+		lint(p->path, at, "a fix with C code needs a ```c check or ```sh check block");
 	e->fixes = xrealloc(e->fixes, (e->n_fixes + 1) * sizeof(*e->fixes));
 	e->fixes[e->n_fixes++] = f;
 }
 
-/* Splits "| a | b |" into trimmed cells. Returns the count, or -1 if it is not a table row. */
 static int table_cells(const char *line, char cells[][32], int max)
 {
 	int n = 0;
@@ -611,13 +643,17 @@ static void parse_header(struct parser *p, struct entry *e)
 			if (strcmp(colon + 2, "yes") != 0 && strcmp(colon + 2, "no") != 0)
 				lint(p->path, lineno(p), "common is 'yes' or 'no'");
 			e->common = strcmp(colon + 2, "yes") == 0;
+		} else if (starts_with(l, "- returned: ")) {
+			if (strcmp(colon + 2, "yes") != 0 && strcmp(colon + 2, "no") != 0)
+				lint(p->path, lineno(p), "returned is 'yes' or 'no'");
+			e->returned = strcmp(colon + 2, "no") != 0;
 		} else if (starts_with(l, "- aliases: ")) {
 			char *copy = xstrdup(colon + 2), *save = NULL;
 			for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
 				list_add(&e->aliases, xstrdup(w));
 			free(copy);
 		} else {
-			lint(p->path, lineno(p), "unknown key in '%s' (category, common, aliases)", l);
+			lint(p->path, lineno(p), "unknown key in '%s' (category, common, returned, aliases)", l);
 		}
 		p->i++;
 	}
@@ -664,7 +700,17 @@ static void parse_sections(struct parser *p, struct entry *e)
 				lint(p->path, at, "'What this means' is empty");
 			break;
 		case SEC_CAUSES:
-			read_numbered_list(p, &e->causes);
+			read_numbered_list(p, &e->causes, &e->cause_sources);
+			break;
+		case SEC_SEEN:
+			skip_blank(p);
+			free(e->seen);
+			e->seen = read_paragraphs(p, NULL);
+			if (!e->seen || (peek(p) && !at_heading(p)))
+				lint(p->path, at, "'If you see it' is prose only");
+			break;
+		case SEC_BUILTIN:
+			parse_builtin(p, e);
 			break;
 		case SEC_REPRO:
 			skip_blank(p);
@@ -716,9 +762,36 @@ static void check_text(struct parser *p)
 
 /* ---- checks across the entry and the system --------------------------------------------- */
 
+/* catalog/README.md, "Completeness": an entry Linux returns is proven or says why not, and
+ * fixed; one it never returns says what seeing it means. */
 static bool complete(const struct entry *e)
 {
-	return e->meaning && e->causes.n && e->repro_command && e->repro_output && e->n_fixes;
+	bool unchecked = e->repro_mode && starts_with(e->repro_mode, "unchecked: ");
+
+	if (!e->meaning || !e->causes.n)
+		return false;
+	if (!e->returned)
+		return e->seen != NULL;
+	return e->repro_command && (e->repro_output || unchecked) &&
+	       (e->repro_body.text || e->unreproduced) && e->n_fixes;
+}
+
+/* The rules that tie the sections to "returned" and to each other. */
+static void check_proof(const struct entry *e)
+{
+	for (size_t i = 0; EW_REQUIRE_PROOF && i < e->causes.n; i++)
+		if (!e->cause_sources.items[i])
+			lint(e->path, 1, "cause %zu has no 'Source:' line", i + 1);
+	if (!e->returned && (e->repro_body.text || e->unreproduced || e->repro_command))
+		lint(e->path, 1, "'returned: no' contradicts a reproduction: Linux never returns it");
+	if (e->returned && e->seen)
+		lint(e->path, 1, "'If you see it' belongs to entries with 'returned: no'");
+	if (EW_REQUIRE_PROOF && !complete(e))
+		lint(e->path, 1, e->returned ?
+		     "incomplete: an entry needs meaning, causes, How to reproduce, Built-in "
+		     "reproduction and a fix (catalog/README.md, Completeness)" :
+		     "incomplete: an entry with 'returned: no' needs meaning, causes and "
+		     "'If you see it'");
 }
 
 static void check_entry(struct entry *e, const char *file_name)
@@ -779,14 +852,17 @@ static void check_entry(struct entry *e, const char *file_name)
 		if (!valid_source(e->sources.items[i]))
 			lint(e->path, 1, "source '%s' is neither page(section) nor <header.h>",
 			     e->sources.items[i]);
-	if (e->common && !complete(e))
-		lint(e->path, 1, "a common entry must be complete: meaning, causes, reproduction, fixes");
+	check_proof(e);
 }
 
-/* medium: a man page other than errno(3) documents a call that returns the error; low: only
- * errno(3) or a header names it. high needs an executed reproduction, which no entry has yet. */
+/* catalog/README.md, "Confidence": high is earned by a reproduction, which the test suite runs
+ * (tests/cli/repro.sh fails when one does not reproduce); low is "Linux never returns it". */
 static const char *confidence(const struct entry *e)
 {
+	if (e->repro_body.text)
+		return "EW_CONFIDENCE_HIGH";
+	if (!e->returned)
+		return "EW_CONFIDENCE_LOW";
 	for (size_t i = 0; i < e->sources.n; i++) {
 		const char *s = e->sources.items[i];
 		if (s[0] != '<' && strcmp(s, "errno(3)") != 0)
@@ -815,7 +891,7 @@ static void parse_file(struct catalog *cat, const char *family, const char *dir,
 {
 	char *path;
 	struct parser p = {0};
-	struct entry e = {.family = family};
+	struct entry e = {.family = family, .returned = true};
 	int r;
 
 	if (asprintf(&path, "%s/%s", dir, name) < 0) {
@@ -949,17 +1025,18 @@ static void put_list(FILE *out, const char *id, const char *what, const struct l
 	fputs("};\n", out);
 }
 
-static void put_ref(FILE *out, const char *id, const char *what, size_t n)
-{
-	if (n)
-		fprintf(out, "%s_%s, %zu,\n", id, what, n);
-	else
-		fputs("NULL, 0,\n", out);
-}
-
 static void put_entry_tables(FILE *out, const struct entry *e, const char *id)
 {
 	put_list(out, id, "causes", &e->causes);
+	if (e->causes.n) {
+		fprintf(out, "static const char *const %s_cause_sources[] = {\n", id);
+		for (size_t i = 0; i < e->causes.n; i++) {
+			fputc('\t', out);
+			put_cstr(out, i < e->cause_sources.n ? e->cause_sources.items[i] : NULL);
+			fputs(",\n", out);
+		}
+		fputs("};\n", out);
+	}
 	for (size_t i = 0; i < e->n_fixes; i++) {
 		fprintf(out, "static const struct ew_code %s_fix%zu[] = {\n", id, i);
 		for (size_t k = 0; k < e->fixes[i].n_code; k++) {
@@ -981,6 +1058,8 @@ static void put_entry_tables(FILE *out, const struct entry *e, const char *id)
 			put_cstr(out, f->when);
 			fprintf(out, ",\n\t%s_fix%zu, %zu,\n\t", id, i, f->n_code);
 			put_cstr(out, f->why);
+			fputs(",\n\t", out);
+			put_cstr(out, f->source);
 			fputs("},\n", out);
 		}
 		fputs("};\n", out);
@@ -1001,31 +1080,44 @@ static void put_entry_tables(FILE *out, const struct entry *e, const char *id)
 	put_list(out, id, "sources", &e->sources);
 }
 
+/* "\t.field = " then the string: every field of the entry by name. */
+static void put_field(FILE *out, const char *field, const char *value)
+{
+	fprintf(out, "\t.%s = ", field);
+	put_cstr(out, value);
+	fputs(",\n", out);
+}
+
+/* ".causes = e_X_causes, .n_causes = 3," or nothing when there are none. */
+static void put_array(FILE *out, const char *id, const char *field, size_t n)
+{
+	if (n)
+		fprintf(out, "\t.%s = %s_%s, .n_%s = %zu,\n", field, id, field, field, n);
+}
+
 static void put_entry(FILE *out, const struct entry *e, const char *id)
 {
-	fprintf(out, "\t{\n\tEW_FAMILY_ERRNO, \"%s\", %s,\n\t", e->name, e->name);
-	put_cstr(out, e->message);
-	fputs(",\n\t", out);
-	put_cstr(out, e->title);
-	fputs(", ", out);
-	put_cstr(out, e->category);
-	fprintf(out, ",\n\t%s, %s, %s,\n\t", e->common ? "true" : "false",
-		complete(e) ? "true" : "false", confidence(e));
-	put_cstr(out, e->meaning);
-	fputs(",\n\t", out);
-	put_ref(out, id, "causes", e->causes.n);
-	fputc('\t', out);
-	put_cstr(out, e->repro_command);
-	fputs(",\n\t", out);
-	put_cstr(out, e->repro_output);
-	fputs(",\n\t", out);
-	put_ref(out, id, "fixes", e->n_fixes);
-	fputc('\t', out);
-	put_ref(out, id, "avoid", e->avoid.n);
-	fputc('\t', out);
-	put_ref(out, id, "numbers", e->n_numbers);
-	fputc('\t', out);
-	put_ref(out, id, "sources", e->sources.n);
+	fprintf(out, "\t{\n\t.family = EW_FAMILY_ERRNO, .name = \"%s\", .number = %s,\n",
+		e->name, e->name);
+	put_field(out, "message", e->message);
+	put_field(out, "title", e->title);
+	put_field(out, "category", e->category);
+	fprintf(out, "\t.common = %s, .complete = %s, .confidence = %s, .returned = %s,\n",
+		e->common ? "true" : "false", complete(e) ? "true" : "false", confidence(e),
+		e->returned ? "true" : "false");
+	put_field(out, "meaning", e->meaning);
+	put_array(out, id, "causes", e->causes.n);
+	if (e->causes.n)
+		fprintf(out, "\t.cause_sources = %s_cause_sources,\n", id);
+	put_field(out, "seen", e->seen);
+	put_field(out, "repro_command", e->repro_command);
+	put_field(out, "repro_output", e->repro_output);
+	put_field(out, "repro_call", e->repro_body.text ? e->repro_call : NULL);
+	put_field(out, "unreproduced", e->unreproduced);
+	put_array(out, id, "fixes", e->n_fixes);
+	put_array(out, id, "avoid", e->avoid.n);
+	put_array(out, id, "numbers", e->n_numbers);
+	put_array(out, id, "sources", e->sources.n);
 	fputs("\t},\n", out);
 }
 
@@ -1045,8 +1137,11 @@ static int write_c(const struct catalog *cat, const char *path)
 		fprintf(stderr, "catalogc: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
+	/* repro.h first: the reproductions' bodies need its feature macros and headers. */
 	fputs("/* catalog_data.c: generated by tools/catalogc from catalog/. Do not edit. */\n"
-	      "#include <errno.h>\n#include <stddef.h>\n\n#include \"catalog.h\"\n\n", out);
+	      "#include \"repro/repro.h\"\n\n#include <stddef.h>\n\n#include \"catalog.h\"\n\n",
+	      out);
+	put_repros(out, cat->entries, cat->n);
 	for (size_t i = 0; i < cat->n; i++) {
 		snprintf(id, sizeof(id), "e_%s", cat->entries[i].name);
 		put_entry_tables(out, &cat->entries[i], id);
@@ -1090,13 +1185,15 @@ static int usage(void)
 {
 	fputs("usage: catalogc --out FILE.c [--depfile FILE] [--partial] CATALOG_DIR\n"
 	      "       catalogc --lint [--partial] CATALOG_DIR\n"
+	      "       catalogc --extract DIR [--partial] CATALOG_DIR\n"
+	      "--extract: every trigger, fix block and check as files under DIR/NAME/\n"
 	      "--partial: a catalog that need not cover every errno of this system (for tests)\n", stderr);
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	const char *out = NULL, *depfile = NULL, *root = NULL;
+	const char *out = NULL, *depfile = NULL, *root = NULL, *extract = NULL;
 	bool lint_only = false, partial = false;
 
 
@@ -1105,6 +1202,8 @@ int main(int argc, char **argv)
 			out = argv[++i];
 		else if (strcmp(argv[i], "--depfile") == 0 && i + 1 < argc)
 			depfile = argv[++i];
+		else if (strcmp(argv[i], "--extract") == 0 && i + 1 < argc)
+			extract = argv[++i];
 		else if (strcmp(argv[i], "--lint") == 0)
 			lint_only = true;
 		else if (strcmp(argv[i], "--partial") == 0)
@@ -1114,7 +1213,7 @@ int main(int argc, char **argv)
 		else
 			return usage();
 	}
-	if (!root || (!out && !lint_only))
+	if (!root || (!out && !lint_only && !extract))
 		return usage();
 
 	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++)
@@ -1128,6 +1227,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	qsort(cat.entries, cat.n, sizeof(*cat.entries), cmp_entry);
+	if (extract)
+		return extract_examples(cat.entries, cat.n, extract) < 0 ? 1 : 0;
 	if (lint_only) {
 		printf("catalogc: %zu entries, all well-formed\n", cat.n);
 		return 0;

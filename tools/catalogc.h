@@ -14,6 +14,109 @@ bool valid_source(const char *s);
 /* s as a C string literal (NULL as NULL), for the generated tables. */
 void put_cstr(FILE *out, const char *s);
 
+/* ---- the entry as parsed (tools/catalogc.c) and its parser's reading functions ----------- */
+
+/* A growable string, for joining the lines of paragraphs and code blocks. */
+struct str {
+	char *s;
+	size_t len, cap;
+};
+
+void str_add(struct str *b, const char *s, size_t n);
+void str_adds(struct str *b, const char *s);
+/* Hands the string over to the caller and leaves b empty. */
+char *str_take(struct str *b);
+bool starts_with(const char *s, const char *prefix);
+bool blank(const char *s);
+
+struct list {
+	char **items;
+	size_t n;
+};
+
+void list_add(struct list *l, char *item);
+
+struct code {
+	char *lang, *text;
+	int line; /* of the opening fence */
+};
+
+struct fix {
+	char *title, *when, *why;
+	char *source;       /* "Source: ..." after Why, or NULL */
+	struct code *code;
+	size_t n_code;
+	struct code check;  /* the hidden ```c check or ```sh check; lang NULL when none */
+	int line;
+};
+
+#define N_SYSTEMS 9
+
+struct numbers_row {
+	char *name;
+	long on[N_SYSTEMS]; /* LONG_MIN: none */
+};
+
+struct entry {
+	const char *family;
+	const char *path;
+	char *name, *title, *category;
+	bool common;
+	bool returned;            /* "- returned: no" makes it false */
+	struct list aliases;
+	char *meaning;
+	struct list causes;
+	struct list cause_sources; /* one per cause: its Source: line, or NULL */
+	char *seen;               /* "If you see it" */
+	char *repro_command, *repro_output;
+	char *repro_mode;         /* the trigger's fence after "sh": "", "root", "unchecked: ..." */
+	int repro_line;
+	char *repro_call;         /* "Built-in reproduction": Call: ... */
+	struct code repro_body;   /* ... and its ```c block (text NULL when none) */
+	char *unreproduced;       /* ... or Not reproduced: ... */
+	struct fix *fixes;
+	size_t n_fixes;
+	struct list avoid;
+	struct numbers_row *numbers;
+	size_t n_numbers;
+	struct list sources;
+	int number;
+	const char *message;
+};
+
+struct lines {
+	char **at;
+	size_t n;
+};
+
+struct parser {
+	const char *path;
+	struct lines lines;
+	size_t i;         /* the next line to read */
+	bool hidden_code; /* reading code that is compiled, not shown: no width limit */
+};
+
+const char *peek(struct parser *p);
+int lineno(struct parser *p);
+bool at_heading(struct parser *p);
+void skip_blank(struct parser *p);
+/* Paragraphs up to the next heading, code fence or (when stop_at is set) a line starting with
+ * it. Lines of a paragraph are joined by spaces; paragraphs by a blank line. */
+char *read_paragraphs(struct parser *p, const char *stop_at);
+/* A fenced block: ```info, lines, ```. Returns the text; *lang gets the info string. */
+char *read_fence(struct parser *p, char **lang);
+
+/* ---- proof (tools/proof.c): claim sources, built-in reproductions, checked examples ------ */
+
+/* Lints a Source: value (catalog/README.md, "Claim sources") at file:line. */
+void check_claim_source(const char *path, int line, const char *value);
+/* Reads "## Built-in reproduction" into e. */
+void parse_builtin(struct parser *p, struct entry *e);
+/* The reproduction functions and ew_catalog_repros[] (lib/catalog.h). */
+void put_repros(FILE *out, const struct entry *entries, size_t n);
+/* catalogc --extract: every trigger, fix block and check, as files under dir/NAME/. */
+int extract_examples(const struct entry *entries, size_t n, const char *dir);
+
 /* The kinds of a Messages item: the key its first line starts with. */
 enum msg_kind { MSG_PATTERN, MSG_NOT, MSG_FORM, MSG_MARKER, MSG_RESOLVER };
 
