@@ -43,16 +43,4 @@ extern const size_t ew_catalog_n_repros;
 extern const struct ew_message ew_catalog_messages[];
 extern const size_t ew_catalog_n_messages;
 
-/* The built-in reproductions (catalog/README.md, "Built-in reproduction"): each entry's ```c
- * block, compiled by catalogc as the body of a static function of this type, sorted by name
- * (strcmp) for a binary search. lib/repro/run.c runs them. */
-struct ew_repro;
-struct ew_repro_case {
-	const char *name;
-	int (*fn)(struct ew_repro *r);
-};
-
-extern const struct ew_repro_case ew_catalog_repros[];
-extern const size_t ew_catalog_n_repros;
-
 #endif

@@ -41,13 +41,6 @@ struct repro {
 	struct ew_buf out;
 };
 
-/* Why an entry has no reproduction: its catalog text (`Not reproduced:`), when it has one. */
-static const char *why_not(const struct ew_entry *e)
-{
-	(void)e;
-	return NULL;
-}
-
 static struct ew_repro_report *new_report(struct repro *rp)
 {
 	if (rp->n == rp->cap) {
@@ -138,7 +131,7 @@ static int run_query(struct repro *rp, const char *q)
 		if (seen)
 			continue;
 		if (!ew_repro_available(e)) {
-			const char *why = why_not(e);
+			const char *why = e->unreproduced;
 			fprintf(stderr, "errwhy repro: %s has no built-in reproduction%s%s\n", e->name,
 				why ? ": " : " (its entry gives no reason)", why ? why : "");
 			rp->status = EW_EXIT_NO;

@@ -34,7 +34,9 @@ int ew_render_repro_text(struct ew_buf *b, const struct ew_repro_report *r)
 	ew_buf_printf(b, "Reproducing %s", expected_name(r));
 	if (r->entry)
 		ew_buf_printf(b, " (%d, %s)", r->entry->number, r->entry->message);
-	ew_buf_puts(b, " in a private directory\n");
+	if (r->entry && r->entry->repro_call)
+		ew_buf_printf(b, ": %s", r->entry->repro_call);
+	ew_buf_putc(b, '\n');
 	for (size_t i = 0; i < r->n_steps; i++) {
 		ew_buf_puts(b, "  ");
 		ew_buf_put_escaped(b, r->steps[i]);
