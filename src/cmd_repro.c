@@ -89,10 +89,13 @@ static int run_one(struct repro *rp, const struct ew_entry *e)
 			r->dir, strerror(-r->cleanup_error));
 	if (rp->json)
 		return EW_EXIT_OK;
-	if (rp->all)
+	if (rp->all) {
 		ew_render_repro_row(&rp->out, r);
-	else
+	} else {
+		if (rp->n > 1)
+			ew_buf_putc(&rp->out, '\n'); /* a blank line between two runs */
 		ew_render_repro_text(&rp->out, r);
+	}
 	return flush_out(rp);
 }
 

@@ -110,8 +110,9 @@ int ew_repro_mountns(struct ew_repro *r)
 		return ew_repro_skip(r, "no private mount namespace here: %s: %s", what,
 				     strerror(-e));
 	/* Systemd makes / shared: without this a mount under the private directory would
-	 * propagate back to the namespace it came from. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+	 * propagate back to the namespace it came from. A change of propagation reads no source
+	 * or type; "none" rather than NULL keeps valgrind from taking NULL for a bad string. */
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0)
 		return ew_repro_fail(r, "making every mount private");
 	ew_repro_step(r, "in a private mount namespace");
 	return 0;

@@ -54,8 +54,10 @@ PY
 read_facts() { while IFS='=' read -r k v; do printf -v "$k" '%s' "$v"; done < <(facts "$@"); }
 
 # Every run below makes its private directories in a directory of its own, to see them gone.
+# A body that drops to nobody may use its directory's absolute path: nobody must reach it.
+chmod 711 "$tmp"
 export TMPDIR=$tmp/t
-mkdir "$TMPDIR"
+mkdir -m 755 "$TMPDIR"
 left_behind() { [ -n "$(ls -A "$TMPDIR")" ]; }
 
 run "$errwhy" repro --all --json
