@@ -111,6 +111,10 @@ const char *ew_family_label(enum ew_family family);   /* "Linux / POSIX" */
 const char *ew_system_key(enum ew_system system);     /* "darwin": the JSON key */
 const char *ew_system_label(enum ew_system system);   /* "macOS / Darwin" */
 const char *ew_confidence_key(enum ew_confidence c);  /* "medium" */
+/* What backs the entry's confidence, as a sentence for "HIGH confidence — ...": the call its
+ * reproduction makes, why it is not reproduced, or that Linux never returns it. 0; -ENOSPC
+ * when it did not fit (it is cut, still terminated); -EINVAL for a NULL argument. */
+int ew_confidence_evidence(const struct ew_entry *e, char *buf, size_t size);
 /* For a value outside its enum each of these returns "?", never NULL. */
 
 /* ---- lookup ----------------------------------------------------------------------------- */

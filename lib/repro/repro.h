@@ -19,6 +19,8 @@
  *   - touch nothing of the user's: only the private directory, loopback or a private network
  *     namespace (ew_repro_netns), processes it starts itself. No sleeping longer than needed:
  *     wait on events (pipes, poll, waitpid), never on time.
+ *   - call only libc: the errwhy command loads libc alone (tests/cli/lookup.sh checks ldd), so
+ *     a libm function is reached with dlopen("libm.so.6") and dlsym();
  *   - the file must stay -Wall -Wextra -Werror clean, ASan/UBSan/valgrind clean (close what it
  *     opens when it is cheap; the child exits right after anyway). */
 #ifndef ERRWHY_REPRO_H
@@ -28,6 +30,7 @@
 #include <aio.h>
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>

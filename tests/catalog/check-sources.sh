@@ -2,6 +2,10 @@
 # Checks every citation under "## Sources" in the catalog against the installed man pages:
 # a page counts only if its rendered text names the error (or one of its aliases) in ERRORS;
 # for errno(3) and section 7 pages, anywhere. A header citation must exist and define the name.
+# Then every claim source (the Source: lines of causes and fixes, catalog/README.md "Claim
+# sources"): a page with a quoted phrase must contain the phrase (runs of spaces and line
+# breaks read as one space); a page without one must name the error somewhere; a header must
+# exist. Kernel and glibc locations are checked for shape by catalogc.
 # Usage: check-sources.sh [ENTRY.md ...]   (default: every catalog entry)
 set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -50,6 +54,62 @@ check_one() {
 	done < <(awk '/^## Sources/ {on=1; next} /^## / {on=0} on && /^- / {sub(/^- /, ""); print}' "$file")
 }
 
-for f in "$@"; do check_one "$f"; done
+# The page's text on one line, spaces squeezed: a phrase may run across a line break.
+flat() {
+	local f="$cache/$1.$2.flat"
+	[ -e "$f" ] || tr -s ' \n' '  ' <"$(render "$1" "$2")" >"$f"
+	printf '%s' "$f"
+}
+
+# The items of every Source: line of the file, one per line (the ', ' between items, but not
+# inside a quoted phrase, ends one).
+claim_items() {
+	awk '/^   Source: / { sub(/^   Source: /, ""); print; next }
+	     /^Source: / { sub(/^Source: /, ""); print }' "$1" |
+		python3 -c '
+import re, sys
+for line in sys.stdin:
+    for item in re.findall(r"(?:[^,\"]|\"[^\"]*\")+", line.strip()):
+        print(item.strip())'
+}
+
+check_claims() {
+	local file=$1 name aliases words item page sec phrase text
+	name=$(sed -n 's/^# //p' "$file" | head -n1)
+	aliases=$(sed -n 's/^- aliases: //p' "$file")
+	words="$name $aliases"
+	while read -r item; do
+		case $item in
+		linux\ * | glibc\ *) continue ;;
+		\<*\>)
+			hdr=${item#<}; hdr=${hdr%>}
+			if [ -e "/usr/include/$hdr" ]; then passed=$((passed + 1)); else
+				echo "$file: Source: $item: no such header"; failed=$((failed + 1)); fi
+			continue ;;
+		esac
+		page=${item%%(*}; sec=${item#*(}; sec=${sec%%)*}
+		phrase=
+		case $item in *\"*\") phrase=${item#*\"}; phrase=${phrase%\"} ;; esac
+		text=$(render "$page" "$sec")
+		if [ ! -s "$text" ]; then
+			echo "$file: Source: $page($sec): no such man page installed"
+			failed=$((failed + 1))
+		elif [ -n "$phrase" ]; then
+			if grep -qF -- "$(printf '%s' "$phrase" | tr -s ' ' ' ')" "$(flat "$page" "$sec")"; then
+				passed=$((passed + 1))
+			else
+				echo "$file: Source: $page($sec) does not say \"$phrase\""
+				failed=$((failed + 1))
+			fi
+		elif grep -qwE "$(echo $words | tr ' ' '|')" "$text"; then
+			passed=$((passed + 1))
+		else
+			echo "$file: Source: $page($sec) does not name $name (quote what it says)"
+			failed=$((failed + 1))
+		fi
+	done < <(claim_items "$file")
+}
+
+for f in "$@"; do check_one "$f"; check_claims "$f"; done
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
