@@ -424,6 +424,9 @@ static void parse_repro(struct parser *p, struct entry *e)
 	}
 	/* A trigger that cannot run here may come without output: none was seen to paste. */
 	bool unchecked = e->repro_mode && starts_with(e->repro_mode, "unchecked: ");
+	if (unchecked && e->repro_output)
+		lint(p->path, start, "an unchecked trigger has no ```output block: nothing here "
+		     "saw what it prints");
 	if (!e->repro_command || (!e->repro_output && !unchecked))
 		lint(p->path, start, "'How to reproduce' needs a ```sh block followed by an ```output block");
 }

@@ -106,14 +106,18 @@ int ew_repro_netns(struct ew_repro *r);
  * through lo) for prefix/len (an IPv4 test range, e.g. "198.51.100.0", 24) in the private
  * network namespace. Only after ew_repro_netns(). 0 or EW_REPRO_FAIL. */
 int ew_repro_route(struct ew_repro *r, int type, const char *prefix, int len);
-/* Adds address/len (IPv4) to lo in the private network namespace. 0 or EW_REPRO_FAIL. */
+/* Adds address/len (IPv4) to lo in the private network namespace. 0 or EW_REPRO_FAIL.
+ * (On lo the kernel makes every address of the prefix local: len 32 for exactly one.) */
 int ew_repro_address(struct ew_repro *r, const char *address, int len);
 /* Moves the child into a private mount namespace (through a user namespace when not root),
  * with every mount private, so a mount it makes under its directory is seen by nobody else
  * and goes away with it. 0, or EW_REPRO_SKIP. */
 int ew_repro_mountns(struct ew_repro *r);
 /* As root: becomes nobody/nogroup for the rest of the body (the private directory is handed
- * over first). As anyone else: nothing. 0, or EW_REPRO_FAIL. */
+ * over first). As anyone else: nothing. 0, or EW_REPRO_FAIL.
+ * (Anyone else who went through a user namespace for ew_repro_netns/mountns holds that
+ * namespace's capabilities, which pass its permission checks on its own files: they are
+ * dropped here, so that the body is as unprivileged as it started.) */
 int ew_repro_unprivileged(struct ew_repro *r);
 /* True when the child runs as root with the capabilities of its namespace (not after
  * ew_repro_unprivileged()). */
