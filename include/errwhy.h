@@ -111,6 +111,10 @@ const char *ew_family_label(enum ew_family family);   /* "Linux / POSIX" */
 const char *ew_system_key(enum ew_system system);     /* "darwin": the JSON key */
 const char *ew_system_label(enum ew_system system);   /* "macOS / Darwin" */
 const char *ew_confidence_key(enum ew_confidence c);  /* "medium" */
+/* What backs the entry's confidence, as a sentence for "HIGH confidence — ...": the call its
+ * reproduction makes, why it is not reproduced, or that Linux never returns it. 0; -ENOSPC
+ * when it did not fit (it is cut, still terminated); -EINVAL for a NULL argument. */
+int ew_confidence_evidence(const struct ew_entry *e, char *buf, size_t size);
 /* For a value outside its enum each of these returns "?", never NULL. */
 
 /* ---- lookup ----------------------------------------------------------------------------- */
@@ -506,6 +510,56 @@ int ew_render_port_stop_json(struct ew_buf *b, const struct ew_port_stop_result 
 const char *ew_signal_name(int sig);
 int ew_signal_parse(const char *text);
 /* PORT-API-END */
+
+/* ---- built-in reproductions (lib/repro/) ------------------------------------------------- */
+/* An entry's reproduction is a C routine compiled from its catalog file (catalog/README.md,
+ * "Built-in reproduction"). It runs in a forked child, in a private directory removed
+ * afterwards, in its own process group killed when it returns or runs past its time limit. */
+
+enum ew_repro_result {
+	EW_REPRO_REPRODUCED, /* the call failed with exactly the entry's errno */
+	EW_REPRO_MISMATCH,   /* it failed with another errno, or succeeded */
+	EW_REPRO_SKIPPED,    /* this machine cannot run it (no namespaces, no privilege) */
+	EW_REPRO_FAILED      /* a set-up step failed, or the child crashed or timed out */
+};
+
+/* What one run did. Every string belongs to the report until ew_repro_report_free(). */
+struct ew_repro_report {
+	const struct ew_entry *entry;
+	enum ew_repro_result result;
+	char **steps;        /* what it did, one line each, in order */
+	size_t n_steps;
+	char *call;          /* the call under test ("bind(127.0.0.1:41237)"), NULL if none named */
+	int got;             /* the errno the call returned; 0 it succeeded; -1 none came back */
+	char *reason;        /* why it was skipped, failed or mismatched; NULL when reproduced */
+	char *dir;           /* the private directory it ran in */
+	int cleanup_error;   /* 0, or -errno: the private directory could not be removed whole */
+};
+
+/* Whether e has a built-in reproduction. */
+bool ew_repro_available(const struct ew_entry *e);
+/* Runs e's reproduction and fills *out (free it with ew_repro_report_free() whenever this
+ * returns 0). Returns 0 whatever the outcome, -ENOENT when e has none, -EINVAL for NULL, or a
+ * negative errno when the run could not be set up (a pipe, fork or the private directory). */
+int ew_repro_run(const struct ew_entry *e, struct ew_repro_report *out);
+void ew_repro_report_free(struct ew_repro_report *r); /* r may be NULL; leaves it empty */
+const char *ew_repro_result_key(enum ew_repro_result res); /* "reproduced"; "?" outside */
+/* The name of an errno value on this system ("EADDRINUSE", an entry's own name for an alias's
+ * number), "success" for 0, or NULL for a number no entry has. */
+const char *ew_repro_errno_name(int number);
+
+/* What `errwhy repro NAME` prints of one report: its steps, the call, the errno it got and
+ * whether that is the one expected. */
+int ew_render_repro_text(struct ew_buf *b, const struct ew_repro_report *r);
+/* One row of the --all table (name, result, the call or the reason), and the header. */
+int ew_render_repro_row(struct ew_buf *b, const struct ew_repro_report *r);
+int ew_render_repro_header(struct ew_buf *b);
+/* "N reproduced, N mismatch, N skipped, N failed (N distinct names)" and a newline. */
+int ew_render_repro_summary(struct ew_buf *b, const struct ew_repro_report *r, size_t n);
+/* A JSON array of n reports: [{"name","result","call","got","reason"}]; call, got and reason
+ * are null when absent. */
+int ew_render_repro_json(struct ew_buf *b, const struct ew_repro_report *r, size_t n,
+			 bool pretty);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,8 @@
 /* catalog.c: access to the compiled catalog, and the names of families, systems and
  * confidence levels that every renderer shares. */
+#include <errno.h>
+#include <stdio.h>
+
 #include "catalog.h"
 
 size_t ew_entry_count(void)
@@ -62,4 +65,28 @@ const char *ew_confidence_key(enum ew_confidence c)
 	case EW_CONFIDENCE_HIGH: return "high";
 	}
 	return "?";
+}
+
+/* The sentence that backs the mark: what ran, or why nothing could. */
+int ew_confidence_evidence(const struct ew_entry *e, char *buf, size_t size)
+{
+	int n;
+
+	if (!e || !buf || !size)
+		return -EINVAL;
+	switch (e->confidence) {
+	case EW_CONFIDENCE_HIGH:
+		n = snprintf(buf, size, "reproduced: %s returned %s (errwhy repro %s)",
+			     e->repro_call, e->name, e->name);
+		break;
+	case EW_CONFIDENCE_MEDIUM:
+		n = snprintf(buf, size, "documented, not reproduced here: %s",
+			     e->unreproduced ? e->unreproduced : "no reproduction yet");
+		break;
+	default:
+		n = snprintf(buf, size, "%s", e->returned ?
+			     "only errno(3) or a header names it" :
+			     "defined, but mainline Linux never returns it to user space");
+	}
+	return n < 0 ? -EINVAL : (size_t)n >= size ? -ENOSPC : 0;
 }

@@ -45,5 +45,6 @@ int ew_cmd_lookup(int argc, char **argv);
 int ew_cmd_port(int argc, char **argv);
 int ew_cmd_run(int argc, char **argv);
 int ew_cmd_scan(int argc, char **argv);
+int ew_cmd_repro(int argc, char **argv);
 
 #endif

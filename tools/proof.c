@@ -30,7 +30,7 @@ static size_t version_len(const char *s)
 /* "path/file.c" and, after it, an optional " (function)"; returns the length, 0 if bad. */
 static size_t location_len(const char *s)
 {
-	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-./");
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./");
 
 	if (n < 3 || s[n - 2] != '.' || (s[n - 1] != 'c' && s[n - 1] != 'h'))
 		return 0;
@@ -210,7 +210,7 @@ static void origin(char *buf, size_t size, const char *lang, const char *path, i
 	if (starts_with(lang, "c"))
 		snprintf(buf, size, "#line %d \"%s\"\n", line + 1, path);
 	else
-		snprintf(buf, size, "# %s:%d\n", path, line + 1);
+		snprintf(buf, size, "# from %s:%d\n", path, line + 1);
 }
 
 static int extract_fix(const struct entry *e, const struct fix *f, size_t i, const char *dir)

@@ -54,6 +54,12 @@ static json_t *code_json(const struct ew_code *c)
 	return ew_json_ok(o, ok);
 }
 
+/* A catalog text, or null where the entry has none. */
+static json_t *text(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
 static json_t *fix_json(const struct ew_fix *f)
 {
 	json_t *o = json_object(), *examples = json_array();
@@ -65,7 +71,8 @@ static json_t *fix_json(const struct ew_fix *f)
 	     ew_json_set(o, "when", json_string(f->when)) &&
 	     ew_json_set(o, "code", json_string(f->code[0].text)) &&
 	     ew_json_set(o, "lang", json_string(f->code[0].lang)) &&
-	     ew_json_set(o, "why", json_string(f->why));
+	     ew_json_set(o, "why", json_string(f->why)) &&
+	     ew_json_set(o, "source", text(f->source));
 	ok = ew_json_set(o, "examples", examples) && ok; /* always: it takes examples */
 	return ew_json_ok(o, ok);
 }
@@ -95,12 +102,6 @@ static json_t *numbers(const struct ew_entry *e, size_t row)
 		ok = ew_json_set(o, ew_system_key((enum ew_system)sys),
 				 number_or_null(e->numbers[row].on[sys]));
 	return ew_json_ok(o, ok);
-}
-
-/* A catalog text, or null where the entry has none. */
-static json_t *text(const char *s)
-{
-	return s ? json_string(s) : json_null();
 }
 
 static json_t *match_info(const struct ew_match *m)
@@ -152,6 +153,30 @@ static json_t *reproduce(const struct ew_entry *e)
 	return ew_json_ok(o, ok);
 }
 
+/* [null, "unlink(2)", ...]: what supports each cause, in the order of "causes". */
+static json_t *cause_sources(const struct ew_entry *e)
+{
+	json_t *a = json_array();
+	bool ok = a != NULL;
+
+	for (size_t i = 0; i < e->n_causes && ok; i++)
+		ok = ew_json_append(a, text(e->cause_sources ? e->cause_sources[i] : NULL));
+	return ew_json_ok(a, ok);
+}
+
+/* What backs the confidence: {"evidence": "...", "reproduction": "bind() on ..." or null,
+ * "unreproduced": "why" or null}. */
+static bool set_evidence(json_t *o, const struct ew_entry *e)
+{
+	char why[600];
+
+	ew_confidence_evidence(e, why, sizeof(why));
+	return ew_json_set(o, "evidence", json_string(why)) &&
+	       ew_json_set(o, "reproduction", text(e->repro_call)) &&
+	       ew_json_set(o, "unreproduced", text(e->unreproduced)) &&
+	       ew_json_set(o, "returned", json_boolean(e->returned));
+}
+
 static json_t *entry(const struct ew_match *m)
 {
 	const struct ew_entry *e = m->entry;
@@ -170,9 +195,11 @@ static json_t *entry(const struct ew_match *m)
 	     ew_json_set(o, "category", text(e->category)) &&
 	     ew_json_set(o, "common", json_boolean(e->common)) &&
 	     ew_json_set(o, "confidence", json_string(ew_confidence_key(e->confidence))) &&
-	     ew_json_set(o, "complete", json_boolean(e->complete)) &&
+	     ew_json_set(o, "complete", json_boolean(e->complete)) && set_evidence(o, e) &&
 	     ew_json_set(o, "meaning", text(e->meaning)) &&
 	     ew_json_set(o, "causes", strings(e->causes, e->n_causes)) &&
+	     ew_json_set(o, "cause_sources", cause_sources(e)) &&
+	     ew_json_set(o, "seen", text(e->seen)) &&
 	     ew_json_set(o, "reproduce", reproduce(e)) && ew_json_set(o, "fixes", fixes(e)) &&
 	     ew_json_set(o, "avoid", strings(e->avoid, e->n_avoid)) &&
 	     ew_json_set(o, "numbers", numbers(e, 0));

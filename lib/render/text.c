@@ -48,6 +48,18 @@ static void match_note(struct ew_buf *b, const struct ew_match *m, const struct 
 	ew_buf_putc(b, '\n');
 }
 
+/* "HIGH confidence — reproduced: ...": the mark and what earned it, under the title. */
+static void evidence(struct ew_buf *b, const struct ew_entry *e, const struct ew_text_style *st)
+{
+	char why[600], line[700];
+
+	ew_confidence_evidence(e, why, sizeof(why)); /* a cut sentence still reads */
+	snprintf(line, sizeof(line), "**%s confidence** — %s",
+		 e->confidence == EW_CONFIDENCE_HIGH ? "HIGH" :
+		 e->confidence == EW_CONFIDENCE_MEDIUM ? "MEDIUM" : "LOW", why);
+	ew_wrap(b, line, 0, 2, st);
+}
+
 static void header(struct ew_buf *b, const struct ew_entry *e, const struct ew_match *m,
 		   const struct ew_text_style *st)
 {
@@ -83,7 +95,19 @@ static void header(struct ew_buf *b, const struct ew_entry *e, const struct ew_m
 		ew_styled(b, EW_ANSI_BOLD, e->title, st->color);
 		ew_buf_putc(b, '\n');
 	}
+	evidence(b, e, st);
 	match_note(b, m, st);
+}
+
+/* "Source: unlink(2), linux v6.1 fs/namei.c" under the claim it supports. */
+static void source_line(struct ew_buf *b, const char *source, unsigned indent,
+			const struct ew_text_style *st)
+{
+	char line[600];
+
+	snprintf(line, sizeof(line), "Source: %s", source);
+	ew_buf_printf(b, "%*s", (int)indent, "");
+	ew_wrap_at(b, line, indent, indent, st);
 }
 
 static void causes(struct ew_buf *b, const struct ew_entry *e, const struct ew_text_style *st)
@@ -98,7 +122,17 @@ static void causes(struct ew_buf *b, const struct ew_entry *e, const struct ew_t
 		ew_buf_puts(b, num);
 		/* Continuation lines go under the text, not under the number. */
 		ew_wrap_at(b, e->causes[i], (unsigned)n, (unsigned)n, st);
+		if (e->cause_sources && e->cause_sources[i])
+			source_line(b, e->cause_sources[i], (unsigned)n, st);
 	}
+}
+
+static void seen(struct ew_buf *b, const struct ew_entry *e, const struct ew_text_style *st)
+{
+	if (!e->seen)
+		return;
+	heading(b, "If you see it", st);
+	ew_wrap(b, e->seen, INDENT, INDENT, st);
 }
 
 static void reproduce(struct ew_buf *b, const struct ew_entry *e, const struct ew_text_style *st)
@@ -136,6 +170,8 @@ static void fixes(struct ew_buf *b, const struct ew_entry *e, const struct ew_te
 		ew_styled(b, EW_ANSI_BOLD, "Why this works:", st->color);
 		ew_buf_putc(b, ' ');
 		ew_wrap_at(b, f->why, INDENT + 16, INDENT, st);
+		if (f->source)
+			source_line(b, f->source, INDENT, st);
 	}
 }
 
@@ -239,6 +275,7 @@ int ew_render_text(struct ew_buf *b, const struct ew_match *m, const struct ew_t
 	heading(b, "What this means", &st);
 	ew_wrap(b, e->meaning, INDENT, INDENT, &st);
 	causes(b, e, &st);
+	seen(b, e, &st);
 	reproduce(b, e, &st);
 	fixes(b, e, &st);
 	avoid(b, e, &st);

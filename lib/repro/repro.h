@@ -19,6 +19,8 @@
  *   - touch nothing of the user's: only the private directory, loopback or a private network
  *     namespace (ew_repro_netns), processes it starts itself. No sleeping longer than needed:
  *     wait on events (pipes, poll, waitpid), never on time.
+ *   - call only libc: the errwhy command loads libc alone (tests/cli/lookup.sh checks ldd), so
+ *     a libm function is reached with dlopen("libm.so.6") and dlsym();
  *   - the file must stay -Wall -Wextra -Werror clean, ASan/UBSan/valgrind clean (close what it
  *     opens when it is cheap; the child exits right after anyway). */
 #ifndef ERRWHY_REPRO_H
@@ -28,6 +30,7 @@
 #include <aio.h>
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -103,14 +106,18 @@ int ew_repro_netns(struct ew_repro *r);
  * through lo) for prefix/len (an IPv4 test range, e.g. "198.51.100.0", 24) in the private
  * network namespace. Only after ew_repro_netns(). 0 or EW_REPRO_FAIL. */
 int ew_repro_route(struct ew_repro *r, int type, const char *prefix, int len);
-/* Adds address/len (IPv4) to lo in the private network namespace. 0 or EW_REPRO_FAIL. */
+/* Adds address/len (IPv4) to lo in the private network namespace. 0 or EW_REPRO_FAIL.
+ * (On lo the kernel makes every address of the prefix local: len 32 for exactly one.) */
 int ew_repro_address(struct ew_repro *r, const char *address, int len);
 /* Moves the child into a private mount namespace (through a user namespace when not root),
  * with every mount private, so a mount it makes under its directory is seen by nobody else
  * and goes away with it. 0, or EW_REPRO_SKIP. */
 int ew_repro_mountns(struct ew_repro *r);
 /* As root: becomes nobody/nogroup for the rest of the body (the private directory is handed
- * over first). As anyone else: nothing. 0, or EW_REPRO_FAIL. */
+ * over first). As anyone else: nothing. 0, or EW_REPRO_FAIL.
+ * (Anyone else who went through a user namespace for ew_repro_netns/mountns holds that
+ * namespace's capabilities, which pass its permission checks on its own files: they are
+ * dropped here, so that the body is as unprivileged as it started.) */
 int ew_repro_unprivileged(struct ew_repro *r);
 /* True when the child runs as root with the capabilities of its namespace (not after
  * ew_repro_unprivileged()). */

@@ -15,6 +15,7 @@ shift 2
 cc=${CC:-cc}
 cflags=(-std=gnu11 -Wall -Wextra -Werror)
 work=$(mktemp -d)
+chmod 755 "$work" # nobody reaches its scratch directories through it
 trap 'rm -rf "$work"' EXIT
 n=0 failed=0
 
