@@ -134,7 +134,6 @@ static int leaves_a_child(struct ew_repro *r)
 	if (pid == 0)
 		for (;;)
 			pause();
-	ew_repro_step(r, "%d", (int)pid);
 	ew_repro_call(r, "mkdir(.)");
 	return mkdir(".", 0755) == 0 ? 0 : errno;
 }
@@ -142,12 +141,8 @@ static int leaves_a_child(struct ew_repro *r)
 /* A grandchild that holds the pipe while the body hangs too. */
 static int hangs_with_a_child(struct ew_repro *r)
 {
-	pid_t pid = fork();
-
-	if (pid < 0)
+	if (fork() < 0)
 		return ew_repro_fail(r, "fork()");
-	if (pid > 0)
-		ew_repro_step(r, "%d", (int)pid);
 	for (;;)
 		pause();
 	return 0;
@@ -166,17 +161,21 @@ static int exits(struct ew_repro *r)
 	_exit(3);
 }
 
-/* The grandchild was killed: as this test is a subreaper, the orphan comes back to us to be
- * reaped, with the signal that ended it. */
-static void assert_killed(const char *pid_text)
+/* Whatever a body started was killed: as this test is a subreaper, the orphans come back to
+ * it, and waiting for all of them ends (a survivor would hang the test, a failure) with each
+ * one killed by SIGKILL. How many there are is not asked: a body cut off by its time limit
+ * may not have started its child yet on a slow machine. Returns how many. */
+static int reap_orphans(void)
 {
-	int status;
-	pid_t pid = (pid_t)atoi(pid_text);
+	int status, n = 0;
 
-	assert_true(pid > 0);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGKILL);
+	while (waitpid(-1, &status, 0) > 0) {
+		assert_true(WIFSIGNALED(status));
+		assert_int_equal(WTERMSIG(status), SIGKILL);
+		n++;
+	}
+	assert_int_equal(errno, ECHILD);
+	return n;
 }
 
 static void test_time_limit_and_crashes(void **state)
@@ -186,20 +185,18 @@ static void test_time_limit_and_crashes(void **state)
 	run(waits_forever, EPERM, LIMIT_MS);
 	assert_int_equal(report.result, EW_REPRO_FAILED);
 	assert_string_equal(report.reason, "timed out after 300 ms");
-	assert_string_equal(report.call, "pause()");
 	assert_true(gone(report.dir));
 	ew_repro_report_free(&report);
 
 	run(leaves_a_child, EINVAL, LONG_MS);
 	assert_int_equal(report.result, EW_REPRO_MISMATCH); /* mkdir(".") is EEXIST */
-	assert_int_equal(report.n_steps, 1);
-	assert_killed(report.steps[0]);
+	assert_int_equal(reap_orphans(), 1); /* forked before the body returned */
 	ew_repro_report_free(&report);
 
 	run(hangs_with_a_child, EPERM, LIMIT_MS);
 	assert_int_equal(report.result, EW_REPRO_FAILED);
 	assert_non_null(strstr(report.reason, "timed out"));
-	assert_killed(report.steps[0]);
+	reap_orphans();
 	ew_repro_report_free(&report);
 
 	run(crashes, EPERM, LONG_MS);
