@@ -23,6 +23,7 @@ static const char usage_text[] =
 	"       errwhy scan [--json] [FILE...] every error in a log (errwhy scan --help)\n"
 	"       errwhy run -- COMMAND [ARGS...]\n"
 	"       errwhy port PORT [OPTIONS]     (errwhy port --help)\n"
+	"       errwhy repro NAME... | --all  run the built-in reproductions [--json]\n"
 	"\n"
 	"Explains a Linux/POSIX error: what it means, why it happens, how to fix it.\n"
 	"A QUERY is a name (EADDRINUSE, eaddrinuse, -EADDRINUSE), a number (98, -98, 0x62)\n"
