@@ -203,14 +203,14 @@ static int write_text(const char *dir, const char *name, const char *prefix, con
 	return 0;
 }
 
-/* Where a block came from, as the first line of its file: #line for C (so the compiler's
- * messages name the catalog), a comment for shell. */
+/* Where a block came from, as the first line of its file: #line for C, so the compiler's
+ * messages name the catalog. Shell gets nothing: a first line is where a shebang goes. */
 static void origin(char *buf, size_t size, const char *lang, const char *path, int line)
 {
 	if (starts_with(lang, "c"))
 		snprintf(buf, size, "#line %d \"%s\"\n", line + 1, path);
 	else
-		snprintf(buf, size, "# from %s:%d\n", path, line + 1);
+		buf[0] = '\0';
 }
 
 static int extract_fix(const struct entry *e, const struct fix *f, size_t i, const char *dir)

@@ -16,7 +16,13 @@ expect "the page has its sections in order" '[ "$status" = 0 ] && printf "%s\n" 
 	/^Numbers on other systems/ && s==6 {s=7} /^Sources/ && s==7 {s=8} END {exit s!=8}"'
 expect "no colour into a pipe" '! printf "%s" "$out" | grep -q $'"'"'\033'"'"
 expect "the header names number, family, category and confidence" \
-	'printf "%s\n" "$out" | head -n1 | grep -q "98.*Linux / POSIX.*network.*confidence: medium"'
+	'printf "%s\n" "$out" | head -n1 | grep -q "98.*Linux / POSIX.*network.*confidence: high"'
+expect "under the title, what earned high: the reproduction's call" \
+	'printf "%s\n" "$out" | sed -n 3p | grep -q "^HIGH confidence — reproduced: bind() on 127.0.0.1"'
+run "$errwhy" ENOSTR
+expect "a low entry says Linux never returns it, and what seeing it means" \
+	'printf "%s\n" "$out" | grep -q "^LOW confidence — defined, but mainline Linux never returns it" &&
+	 printf "%s\n" "$out" | grep -q "^If you see it"'
 
 # Every name's page from one run: one process start-up, not 134 (slow under ASan).
 names=$("$errwhy" -l | cut -d" " -f1)
