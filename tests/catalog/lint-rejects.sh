@@ -24,7 +24,29 @@ A paragraph.
 ## Why it happens
 
 1. One.
+   Source: kill(2)
 2. Two.
+   Source: kill(2) "sufficient privileges"
+
+## How to reproduce
+
+```sh unchecked: a test entry
+kill -0 1
+```
+
+## Built-in reproduction
+
+Not reproduced: a test entry.
+
+## Fix: Ask for it
+
+When: now.
+
+```sh
+sudo kill -0 1
+```
+
+Why: so.
 
 ## Numbers on other systems
 
@@ -68,7 +90,7 @@ case_ "name differs from file" "does not match the file name" 's/^# EPERM/# ENOE
 case_ "not an errno of this system" "ENOTANERROR is not an errno name on this system" 's/^# EPERM/# ENOTANERROR/;s/| EPERM /| ENOTANERROR /' ENOTANERROR
 case_ "an alias as its own entry" "EWOULDBLOCK is another name for EAGAIN" 's/^# EPERM/# EWOULDBLOCK/;s/| EPERM /| EWOULDBLOCK /' EWOULDBLOCK
 case_ "missing alias line" "add '- aliases: EWOULDBLOCK'" 's/^# EPERM/# EAGAIN/;s/| EPERM /| EAGAIN /' EAGAIN
-case_ "causes out of sequence" "EPERM.md:15: causes must be numbered" 's/^2\. Two/3. Two/'
+case_ "causes out of sequence" "EPERM.md:16: causes must be numbered" 's/^2\. Two/3. Two/'
 case_ "sections out of order" "out of order" '/^## Why it happens/,/^2\. Two\./d;/^## Sources/i ## Why it happens\n\n1. One.\n'
 case_ "unknown section" "unknown section 'Trivia'" 's/^## Why it happens/## Trivia/'
 case_ "bad source" "'kill 2' is neither" 's/^- kill(2)/- kill 2/'
@@ -87,13 +109,18 @@ case_ "not returned, yet reproduced" "'returned: no' contradicts a reproduction"
 case_ "If you see it, yet returned" "'If you see it' belongs to entries with 'returned: no'" '/^## Numbers/i ## If you see it\n\nSo.\n'
 case_ "Call: without code" "'Call:' is followed by the reproduction's" '/^## Numbers/i ## Built-in reproduction\n\nCall: kill() of nothing\n'
 case_ "Built-in reproduction empty" "'Built-in reproduction' holds" '/^## Numbers/i ## Built-in reproduction\n\nMaybe later.\n'
-case_ "unknown trigger mode" "a trigger is \`\`\`sh, \`\`\`sh root" '/^## Numbers/i ## How to reproduce\n\n```sh maybe\ntrue\n```\n\n```output\nx\n```\n'
+case_ "unknown trigger mode" "a trigger is \`\`\`sh, \`\`\`sh root" 's/^```sh unchecked: a test entry/```sh maybe/'
+case_ "cause without Source" "cause 2 has no 'Source:' line" '/^   Source: kill(2) "sufficient/d'
+case_ "C fix without check" "a fix with C code needs a" '/^## Numbers/i ## Fix: Do it\n\nWhen: now.\n\n```c\nint f(void);\n```\n\nWhy: so.\n'
+case_ "no built-in reproduction" "incomplete: an entry needs meaning" '/^## Built-in reproduction/,/^Not reproduced/d'
+case_ "not returned, no If you see it" "incomplete: an entry with 'returned: no' needs" 's/^- common: no/- common: no\n- returned: no/;/^## How to reproduce/,/^## Numbers/{/^## Numbers/!d}'
+case_ "unchecked with output" "an unchecked trigger has no" '/^## Built-in/i ```output\nx\n```\n'
 case_ "two checks" "a fix has one check block" '/^## Numbers/i ## Fix: Do it\n\nWhen: now.\n\n```c\nint f(void);\n```\n\n```c check\nint main(void) { return 0; }\n```\n\n```sh check\ntrue\n```\n\nWhy: so.\n'
 case_ "code after Why" "after 'Why:' only a check block may follow" '/^## Numbers/i ## Fix: Do it\n\nWhen: now.\n\n```sh\ntrue\n```\n\nWhy: so.\n\n```sh\ntrue\n```\n'
 case_ "unclosed code block" "code block is not closed" '/^## Numbers/i ## Fix: Do it\n\nWhen: now.\n\n```sh\necho\n'
 case_ "fix without Why" "a fix ends with a 'Why: ' paragraph" '/^## Numbers/i ## Fix: Do it\n\nWhen: now.\n\n```sh\necho\n```\n'
 case_ "fix in python first" "the first code block of a fix must be" '/^## Numbers/i ## Fix: Do it\n\nWhen: now.\n\n```python\npass\n```\n\nWhy: so.\n'
-case_ "reproduction without output" "needs a \`\`\`sh block followed by an \`\`\`output block" '/^## Numbers/i ## How to reproduce\n\n```sh\ntrue\n```\n'
+case_ "reproduction without output" "needs a \`\`\`sh block followed by an \`\`\`output block" 's/^```sh unchecked: a test entry/```sh/'
 case_ "empty cause" "an empty list item" 's/^2\. Two\./2. /'
 case_ "category twice" "category is given twice" 's/^- common: no/- category: file\n- common: no/'
 case_ "meaning twice" "out of order or repeated" '/^## Why it happens/i ## What this means\n\nAgain.\n'
@@ -102,10 +129,10 @@ case_ "missing meaning" "missing section 'What this means'" '/^## What this mean
 # Code lines are set in by 4 columns on the page: 76 columns is the most that fits 80.
 long77=$(printf 'x%.0s' $(seq 77))
 long83=$(printf 'y%.0s' $(seq 83))
-case_ "code line too wide" "EPERM.md:22: code line is 77 columns wide; at most 76 fit an 80-column terminal" \
+case_ "code line too wide" "EPERM.md:44: code line is 77 columns wide; at most 76 fit an 80-column terminal" \
 	"/^## Numbers/i ## Fix: Do it\n\nWhen: now.\n\n\`\`\`sh\n$long77\n\`\`\`\n\nWhy: so.\n"
-case_ "output line too wide" "EPERM.md:24: code line is 83 columns wide" \
-	"/^## Numbers/i ## How to reproduce\n\n\`\`\`sh\ntrue\n\`\`\`\n\n\`\`\`output\n$long83\n\`\`\`\n"
+case_ "output line too wide" "EPERM.md:26: code line is 83 columns wide" \
+	"s/^\`\`\`sh unchecked: a test entry/\`\`\`sh/;/^## Built-in/i \`\`\`output\n$long83\n\`\`\`\n"
 
 # Width counts characters, not bytes: 76 two-byte characters still fit.
 wide76=$(printf '\303\251%.0s' $(seq 76))
