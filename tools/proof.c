@@ -115,6 +115,13 @@ void parse_builtin(struct parser *p, struct entry *e)
 	int at = lineno(p);
 	char *lang;
 
+	/* A repeated section was reported already; the last one counts. */
+	free(e->repro_call);
+	free(e->unreproduced);
+	free(e->repro_body.lang);
+	free(e->repro_body.text);
+	e->repro_call = e->unreproduced = NULL;
+	e->repro_body = (struct code){0};
 	skip_blank(p);
 	char *para = peek(p) ? read_paragraphs(p, NULL) : NULL;
 	if (para && starts_with(para, "Not reproduced: ")) {

@@ -17,6 +17,8 @@ void ew_repro_send(struct ew_repro *r, enum ew_repro_record type, const char *te
 	while (w < 0 && errno == EINTR);
 }
 
+/* printf-like, so that the compilers check the callers' formats (clang asks for it). */
+__attribute__((format(printf, 3, 0)))
 static void vsend(struct ew_repro *r, enum ew_repro_record type, const char *fmt, va_list ap)
 {
 	char text[EW_REC_TEXT_MAX + 1];
