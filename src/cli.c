@@ -123,3 +123,16 @@ int ew_cli_fail(int code, const char *fmt, ...)
 	fputc('\n', stderr);
 	return code;
 }
+
+void ew_cli_did_you_mean(FILE *out, const char *query)
+{
+	const struct ew_entry *near[3];
+	size_t n = ew_suggest(query, near, 3, NULL);
+
+	if (!n)
+		return;
+	fputs("; did you mean", out);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s %s", i ? (i + 1 == n ? " or" : ",") : "", near[i]->name);
+	fputc('?', out);
+}

@@ -31,6 +31,8 @@ int ew_cli_write(const struct ew_buf *b);
  * pasted escape sequence must not reach the terminal as one. The result lives until the
  * fourth call after this one, so one message may quote up to four arguments. */
 const char *ew_cli_quote(const char *arg);
+/* "; did you mean EAGAIN, EACCES or EALREADY?" after a query nothing matched, or nothing. */
+void ew_cli_did_you_mean(FILE *out, const char *query);
 /* A wrong command line: "COMMAND: " and the message, then "Try 'COMMAND --help'." on stderr.
  * Every argument from the command line goes in through ew_cli_quote(). Returns EW_EXIT_USAGE. */
 int ew_cli_usage_error(const char *command, const char *fmt, ...)

@@ -182,17 +182,9 @@ static void print_query(FILE *f, const char *q)
 
 static void report_unknown(const char *q)
 {
-	const struct ew_entry *near[3];
-	size_t n = ew_suggest(q, near, 3, NULL);
-
 	fputs("errwhy: no error matches ", stderr);
 	print_query(stderr, q);
-	if (n) {
-		fputs("; did you mean", stderr);
-		for (size_t i = 0; i < n; i++)
-			fprintf(stderr, "%s %s", i ? (i + 1 == n ? " or" : ",") : "", near[i]->name);
-		fputc('?', stderr);
-	}
+	ew_cli_did_you_mean(stderr, q);
 	fputs("\nTry 'errwhy --search WORDS' or 'errwhy --list'.\n", stderr);
 }
 

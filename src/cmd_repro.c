@@ -101,16 +101,8 @@ static int run_one(struct repro *rp, const struct ew_entry *e)
 
 static void no_match(const char *q)
 {
-	const struct ew_entry *near[3];
-	size_t n = ew_suggest(q, near, 3, NULL);
-
 	fprintf(stderr, "errwhy repro: no error matches '%s'", ew_cli_quote(q));
-	if (n) {
-		fputs("; did you mean", stderr);
-		for (size_t i = 0; i < n; i++)
-			fprintf(stderr, "%s %s", i ? (i + 1 == n ? " or" : ",") : "", near[i]->name);
-		fputc('?', stderr);
-	}
+	ew_cli_did_you_mean(stderr, q);
 	fputs("\nTry 'errwhy --list'.\n", stderr);
 }
 
