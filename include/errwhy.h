@@ -561,6 +561,87 @@ int ew_render_repro_summary(struct ew_buf *b, const struct ew_repro_report *r, s
 int ew_render_repro_json(struct ew_buf *b, const struct ew_repro_report *r, size_t n,
 			 bool pretty);
 
+/* ---- the web catalog (lib/render/html*.c, lib/answer.c) ----------------------------------- */
+/* The same entries as the text and JSON pages, as HTML: `errwhy serve` renders every page once
+ * at start-up and serves it from memory; `errwhy site DIR` writes the same pages to files. */
+
+/* Where a page's links point. */
+enum ew_html_mode {
+	EW_HTML_SERVER, /* absolute paths: /, /errno/NAME, /search, /assets/errwhy.css */
+	EW_HTML_SITE    /* relative links between files: index.html, errno/NAME.html; no server
+			 * search (the search box filters the index, with JavaScript only) */
+};
+
+/* Every page is a whole HTML5 document in UTF-8 that refers to nothing but the assets below:
+ * no outside fonts, scripts or styles, nothing inline that a strict Content-Security-Policy
+ * (default-src 'none'; style-src 'self'; script-src 'self') would block. It reads without
+ * JavaScript; the script adds copy buttons and filters the index as one types. Each appends to
+ * b and returns 0, -ENOMEM, or -EINVAL for a NULL argument or a mode outside the enum. */
+
+/* "All Linux / POSIX errors": every entry grouped by category, with number, name, title and
+ * confidence, and the search box. */
+int ew_render_html_index(struct ew_buf *b, enum ew_html_mode mode);
+/* One entry's page: every section of ew_render_text(), an anchor on each. */
+int ew_render_html_entry(struct ew_buf *b, const struct ew_entry *e, enum ew_html_mode mode);
+struct ew_answer;
+/* The answers to a search-box query (a server page: EW_HTML_SERVER links). */
+int ew_render_html_search(struct ew_buf *b, const struct ew_answer *a);
+/* "Not found" for the path asked (outside data: escaped), with the names close to its last
+ * part ("/errno/EADRINUSE": did you mean EADDRINUSE?). path may hold any bytes. */
+int ew_render_html_not_found(struct ew_buf *b, const char *path, size_t len,
+			     enum ew_html_mode mode);
+
+/* The files every page refers to (the style sheet, the script), compiled in from web/assets/. */
+struct ew_asset {
+	const char *path; /* from the site's root, without a leading slash: "assets/errwhy.css" */
+	const char *type; /* the Content-Type: "text/css; charset=utf-8" */
+	const char *data;
+	size_t len;
+};
+size_t ew_asset_count(void);
+const struct ew_asset *ew_asset_at(size_t index); /* NULL past the end */
+
+/* What a search box query means, read as the command line reads its arguments: a name, a
+ * number or a strerror text (ew_lookup()); else a pasted message (ew_identify()); else words
+ * that entries mention (ew_search()); else nothing, with the names close to it. */
+enum ew_answer_kind {
+	EW_ANSWER_NONE,    /* nothing; suggest may hold close names */
+	EW_ANSWER_LOOKUP,  /* matches as ew_lookup() labels them */
+	EW_ANSWER_MESSAGE, /* matches of kind EW_MATCH_MESSAGE, each with its hit and hit_text */
+	EW_ANSWER_SEARCH   /* matches of kind EW_MATCH_NAME, best first */
+};
+
+/* Owns everything it points to, until ew_answer_free(). */
+struct ew_answer {
+	enum ew_answer_kind kind;
+	char *query;       /* a copy of the query, raw bytes, NUL-terminated */
+	size_t query_len;
+	struct ew_match *matches;
+	size_t n;
+	struct ew_hit *hits;  /* EW_ANSWER_MESSAGE: matches[i].hit points here */
+	char **hit_texts;     /* ... and matches[i].hit_text here: the span, escaped */
+	const struct ew_entry *suggest[8];
+	size_t n_suggest;
+};
+
+/* Answers text (n bytes, any bytes; at most EW_ANSWER_MAX_QUERY are read, more is -E2BIG) into
+ * *a. 0, -ENOMEM, -E2BIG, -EINVAL; -ELIBACC when the recogniser cannot be loaded (the lookup
+ * part still answers: a is filled as far as it got). Free *a in every case. */
+#define EW_ANSWER_MAX_QUERY 8192
+int ew_answer_query(struct ew_answer *a, const char *text, size_t n);
+void ew_answer_free(struct ew_answer *a); /* a may be NULL; leaves it empty */
+const char *ew_answer_kind_key(enum ew_answer_kind k); /* "none", "lookup", "message", "search" */
+
+/* JSON for the API (`/api/v1/...`). An entry as one object: exactly an element of the array
+ * ew_render_json() writes for that name. */
+int ew_render_json_entry(struct ew_buf *b, const struct ew_entry *e, bool pretty);
+/* Every entry, briefly: {"family":"errno","count":N,"errors":[{"name","number","message",
+ * "title","category","common","confidence","aliases"}...]}. */
+int ew_render_json_list(struct ew_buf *b, bool pretty);
+/* An answer: {"query":..,"kind":"lookup","matches":[{"name","family","number","title",
+ * "confidence","match":{...},"context":{...}}...],"suggest":[..]}. */
+int ew_render_json_answer(struct ew_buf *b, const struct ew_answer *a, bool pretty);
+
 #ifdef __cplusplus
 }
 #endif

@@ -295,3 +295,104 @@ int ew_json_dump(struct ew_buf *b, json_t *o, bool pretty)
 	free(text);
 	return b->failed ? -ENOMEM : 0;
 }
+
+/* ---- the web API (/api/v1/...) ---- */
+
+int ew_render_json_entry(struct ew_buf *b, const struct ew_entry *e, bool pretty)
+{
+	struct ew_match m;
+
+	if (!b || !e)
+		return -EINVAL;
+	m = (struct ew_match){.entry = e, .kind = EW_MATCH_NAME, .as_name = e->name, .system = -1};
+	return ew_json_dump(b, entry(&m), pretty);
+}
+
+static json_t *summary(const struct ew_entry *e)
+{
+	json_t *o = json_object(), *aliases = json_array();
+	bool ok = o && aliases;
+
+	for (size_t k = 1; k < e->n_numbers && ok; k++)
+		ok = ew_json_append(aliases, json_string(e->numbers[k].name));
+	ok = ok && ew_json_set(o, "name", json_string(e->name)) &&
+	     ew_json_set(o, "number", json_integer(e->number)) &&
+	     ew_json_set(o, "message", text(e->message)) &&
+	     ew_json_set(o, "title", text(e->title)) &&
+	     ew_json_set(o, "category", text(e->category)) &&
+	     ew_json_set(o, "common", json_boolean(e->common)) &&
+	     ew_json_set(o, "confidence", json_string(ew_confidence_key(e->confidence)));
+	ok = ew_json_set(o, "aliases", aliases) && ok;
+	return ew_json_ok(o, ok);
+}
+
+int ew_render_json_list(struct ew_buf *b, bool pretty)
+{
+	json_t *o = json_object(), *list = json_array();
+	bool ok = o && list;
+
+	if (!b) {
+		json_decref(o);
+		json_decref(list);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < ew_entry_count() && ok; i++)
+		ok = ew_json_append(list, summary(ew_entry_at(i)));
+	ok = ok && ew_json_set(o, "family", json_string(ew_family_key(EW_FAMILY_ERRNO))) &&
+	     ew_json_set(o, "count", json_integer((json_int_t)ew_entry_count()));
+	ok = ew_json_set(o, "errors", list) && ok;
+	return ew_json_dump(b, ew_json_ok(o, ok), pretty);
+}
+
+/* One answer: the entry's summary with how it matched and, for a message, where. */
+static json_t *answer_match(const struct ew_match *m)
+{
+	json_t *o;
+	bool ok;
+
+	if (!m->entry)
+		return resolver_hit(m);
+	o = summary(m->entry);
+	ok = o && ew_json_set(o, "family", json_string(ew_family_key(m->entry->family))) &&
+	     ew_json_set(o, "match", match_info(m));
+	if (ok && m->hit)
+		ok = ew_json_set(o, "context", ew_context_json(&m->hit->context));
+	return ew_json_ok(o, ok);
+}
+
+/* Outside bytes as a JSON string: escaped first, as everywhere, so that invalid UTF-8 (which
+ * json_string() refuses) and controls come out visible. */
+static json_t *text_escaped(const char *s, size_t n)
+{
+	struct ew_buf b;
+	json_t *v;
+
+	ew_buf_init(&b);
+	ew_buf_append_escaped(&b, s, n, SIZE_MAX);
+	v = b.failed ? NULL : json_string(b.data ? b.data : "");
+	ew_buf_free(&b);
+	return v;
+}
+
+int ew_render_json_answer(struct ew_buf *b, const struct ew_answer *a, bool pretty)
+{
+	json_t *o, *matches, *suggest;
+	bool ok;
+
+	if (!b || !a || !a->query)
+		return -EINVAL;
+	o = json_object();
+	matches = json_array();
+	suggest = json_array();
+	ok = o && matches && suggest;
+	for (size_t i = 0; i < a->n && ok; i++)
+		ok = ew_json_append(matches, answer_match(&a->matches[i]));
+	for (size_t i = 0; i < a->n_suggest && ok; i++)
+		ok = ew_json_append(suggest, json_string(a->suggest[i]->name));
+	/* The query is raw bytes: as JSON text, escaped and cut as a span is. */
+	ok = ok && ew_json_set(o, "query", text_escaped(a->query, a->query_len)) &&
+	     ew_json_set(o, "kind", json_string(ew_answer_kind_key(a->kind)));
+	ok = ew_json_set(o, "matches", matches) && ok;
+	ok = ew_json_set(o, "suggest", suggest) && ok;
+	return ew_json_dump(b, ew_json_ok(o, ok), pretty);
+}
