@@ -235,6 +235,8 @@ static enum MHD_Result answer(struct MHD_Connection *c, bool api)
 	if (r == 0 || r == -ELIBACC)
 		r = api ? ew_render_json_answer(&b, &a, false) : ew_render_html_search(&b, &a);
 	ew_answer_free(&a);
+	if (r == 0 && api)
+		r = serve_json_harden(&b);
 	if (r < 0) {
 		ew_buf_free(&b);
 		return send_static(c, MHD_HTTP_INTERNAL_SERVER_ERROR,

@@ -262,7 +262,7 @@ int main(int argc, char **argv)
 	}
 	if (!a.loopback && !o.public_ok) {
 		fprintf(stderr, PREFIX "%s is not a loopback address: other machines could reach "
-			"the server; add --public if that is meant\n", a.host);
+			"the server; add --public if that is meant\nTry 'errwhy serve --help'.\n", a.host);
 		return SERVE_EXIT_USAGE;
 	}
 	if (!a.loopback)

@@ -67,6 +67,10 @@ int site_build(struct site *s);
 void site_free(struct site *s);
 const struct page *site_find(const struct site *s, const char *path, size_t len);
 
+/* JSON with every '<', '>' and '&' written \u003c...: they can stand only inside strings, so
+ * the meaning is the same, and no page that sniffs or embeds it finds a tag. 0 or -ENOMEM. */
+struct ew_buf;
+int serve_json_harden(struct ew_buf *b);
 /* The headers every response carries (CSP and friends); false when one could not be added. */
 bool serve_add_security_headers(struct MHD_Response *r);
 

@@ -26,6 +26,29 @@ static uint64_t fnv1a(const char *s, size_t n)
 	return h;
 }
 
+int serve_json_harden(struct ew_buf *b)
+{
+	struct ew_buf out;
+
+	if (b->failed)
+		return -ENOMEM;
+	ew_buf_init(&out);
+	for (size_t i = 0; i < b->len; i++) {
+		char ch = b->data[i];
+		if (ch == '<' || ch == '>' || ch == '&')
+			ew_buf_printf(&out, "\\u%04x", (unsigned)ch);
+		else
+			ew_buf_putc(&out, ch);
+	}
+	if (out.failed) {
+		ew_buf_free(&out);
+		return -ENOMEM;
+	}
+	ew_buf_free(b);
+	*b = out;
+	return 0;
+}
+
 bool serve_add_security_headers(struct MHD_Response *r)
 {
 	static const char *const h[][2] = {
@@ -147,6 +170,8 @@ static int add_page(struct site *s, const char *path, struct ew_buf *b, const ch
 static int add_rendered(struct site *s, const char *path, int rendered, struct ew_buf *b,
 			const char *type)
 {
+	if (rendered == 0 && strcmp(type, TYPE_JSON) == 0)
+		rendered = serve_json_harden(b);
 	if (rendered < 0) {
 		ew_buf_free(b);
 		return rendered;
