@@ -4,11 +4,12 @@
 set -eu
 
 build="gcc libc6-dev meson ninja-build pkgconf libjansson-dev libmnl-dev scdoc
-	libvectorscan-dev zlib1g-dev libc-l10n"
+	libvectorscan-dev zlib1g-dev libc-l10n libmicrohttpd-dev"
 test="libcmocka-dev python3 man-db manpages manpages-dev valgrind iproute2 procps psmisc
 	mingw-w64-common linux-libc-dev-alpha-cross linux-libc-dev-mips-cross
-	linux-libc-dev-hppa-cross linux-libc-dev-sparc64-cross clang libclang-rt-14-dev shellcheck util-linux"
-bench="hyperfine moreutils lsof jq ripgrep"
+	linux-libc-dev-hppa-cross linux-libc-dev-sparc64-cross clang libclang-rt-14-dev shellcheck util-linux chromium
+	wrk curl"
+bench="hyperfine moreutils lsof jq ripgrep nginx-light"
 
 case "${1:-all}" in
 build) packages=$build ;;
@@ -54,4 +55,15 @@ if [ -n "$excludes" ]; then
 	# shellcheck disable=SC2086
 	$sudo sed -i -E '/path-exclude[= ]\/usr\/share\/locale/d' $excludes
 	quietly $sudo apt-get install -y -qq --reinstall libc-l10n
+fi
+# The browser test drives Debian's chromium through playwright-core from npm, pinned by
+# tests/browser/package-lock.json. Node.js is Debian's nodejs unless the machine has one
+# already (NodeSource's nodejs package brings its own npm and conflicts with Debian's npm).
+if [ "${1:-all}" = all ]; then
+	node=
+	command -v node >/dev/null 2>&1 || node=nodejs
+	command -v npm >/dev/null 2>&1 || node="$node npm"
+	# shellcheck disable=SC2086
+	[ -z "$node" ] || quietly $sudo apt-get install -y -qq --no-install-recommends $node
+	quietly npm ci --prefix "$(dirname "$0")/../tests/browser" --no-audit --no-fund
 fi
