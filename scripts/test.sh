@@ -39,7 +39,7 @@ status=0
 wrapper_log=
 suite_run plain build-test -- || status=1
 slow=3 suite_run "asan+ubsan" build-test-asan -Db_sanitize=address,undefined -Db_lundef=false -- \
-	--suite lint --suite unit --suite cli --suite port --suite fuzz --suite valgrind || status=1
+	--suite lint --suite unit --suite cli --suite port --suite fuzz --suite serve --suite valgrind || status=1
 # And the libFuzzer harnesses of tests/fuzz/: a clang build (CC counts at the first setup of
 # the build dir only) with ASan+UBSan, each fuzzing briefly from its seed corpus.
 CC=clang suite_run libfuzzer build-test-fuzz -Dfuzzing=true -Db_sanitize=address,undefined \

@@ -35,10 +35,11 @@ static bool verbose;
 
 /* libmicrohttpd's own messages: shown while starting (why it could not), then only with
  * --verbose, as a misbehaving client would otherwise fill the terminal. */
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt,
+							   va_list ap)
 {
 	(void)cls;
-	if (atomic_load(&started) && !verbose)
+	if (!fmt || (atomic_load(&started) && !verbose))
 		return;
 	fputs(PREFIX "libmicrohttpd: ", stderr);
 	vfprintf(stderr, fmt, ap);
