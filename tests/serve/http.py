@@ -8,6 +8,7 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -380,6 +381,27 @@ def test_busy_port():
         holder.close()
 
 
+def test_privileged_port():
+    """As an ordinary user (root drops to nobody), a port below the unprivileged start."""
+    try:
+        start = int(open("/proc/sys/net/ipv4/ip_unprivileged_port_start").read())
+    except OSError:
+        start = 1024
+    if os.getuid() != 0 or start <= 80 or not shutil.which("setpriv"):
+        skip("a privileged port is explained", "needs root (to become nobody) and port 80 "
+             "below net.ipv4.ip_unprivileged_port_start")
+        return
+    r = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                        ERRWHY, "serve", "--listen", "127.0.0.1:80"], capture_output=True,
+                       text=True, timeout=300)
+    if r.returncode in (126, 127) or "Permission denied" in r.stderr and "EACCES" not in r.stderr:
+        skip("a privileged port is explained", "nobody cannot run %s" % ERRWHY)
+        return
+    ok(r.returncode == 1 and "Permission denied (EACCES)" in r.stderr and
+       "CAP_NET_BIND_SERVICE" in r.stderr, "a privileged port: EACCES explained, exit 1",
+       (r.returncode, r.stderr))
+
+
 def test_usage():
     for args in [["--listen", "10.1.2.3:80"], ["--listen", "nonsense"],
                  ["--listen", "127.0.0.1:99999"], ["--bogus"], ["--threads", "x"]]:
@@ -427,6 +449,7 @@ def main():
     ok(rc == 0, "it stops with exit 0", rc)
     test_slow_clients()
     test_busy_port()
+    test_privileged_port()
     test_usage()
     test_signals()
     print("1..%d" % n_tests)
