@@ -209,6 +209,9 @@ def test_search_api(port):
        ans["matches"][0]["name"] == "EADDRINUSE", "identify reads a Node.js line", (st, b[:300]))
     st, h, b = get(port, "/api/v1/identify")
     ok(st == 400 and "error" in json.loads(b), "identify without text is 400 JSON", (st, b))
+    st, h, b = get(port, "/search?q=" + "%3C" * 8192)
+    ok(st == 200 and b"<<<" not in b, "the longest query, every byte escaped, is answered",
+       (st, b[:200]))
     st, h, b = get(port, "/search?q=" + "x" * 9000)
     ok(st in (400, 414) and b"too long" in b, "a query over 8192 bytes is refused", (st, b[:200]))
 
