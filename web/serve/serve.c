@@ -22,7 +22,7 @@
 /* Per connection: the request line and headers must fit (MHD answers 414 or 431 when they
  * do not). 32 KiB holds a query of EW_ANSWER_MAX_QUERY bytes escaped as %XX (24 KiB) with
  * a browser's headers. No more: MHD clears the whole pool for each request on a kept-alive
- * connection, and at 64 KiB that memset was a sixth of the server's time under wrk. */
+ * connection (at 64 KiB that memset was a sixth of the server's CPU time under wrk). */
 #define MEMORY_LIMIT (32 * 1024)
 #define BACKLOG 1024
 
