@@ -74,7 +74,7 @@ static enum MHD_Result send_static(struct MHD_Connection *c, unsigned status, co
 }
 
 /* Outside bytes as a JSON string: made printable by the one escaper first (invalid UTF-8 and
- * controls become \xNN), then quoted; '<' too, so that no HTML parser finds a tag in it. */
+ * controls become \xNN), then quoted; serve_json_harden() takes care of '<' and friends. */
 static void put_json_string(struct ew_buf *b, const char *s, size_t n)
 {
 	struct ew_buf t;
@@ -83,13 +83,9 @@ static void put_json_string(struct ew_buf *b, const char *s, size_t n)
 	ew_buf_append_escaped(&t, s, n, 1024);
 	ew_buf_putc(b, '"');
 	for (size_t i = 0; i < t.len; i++) {
-		char ch = t.data[i];
-		if (ch == '"' || ch == '\\')
-			ew_buf_printf(b, "\\%c", ch);
-		else if (ch == '<' || ch == '>' || ch == '&')
-			ew_buf_printf(b, "\\u%04x", (unsigned)ch);
-		else
-			ew_buf_putc(b, ch);
+		if (t.data[i] == '"' || t.data[i] == '\\')
+			ew_buf_putc(b, '\\');
+		ew_buf_putc(b, t.data[i]);
 	}
 	ew_buf_putc(b, '"');
 	if (t.failed)
@@ -111,6 +107,10 @@ static enum MHD_Result send_json_error(struct MHD_Connection *c, unsigned status
 	if (status == MHD_HTTP_URI_TOO_LONG)
 		ew_buf_printf(&b, ",\"max_bytes\":%d", EW_ANSWER_MAX_QUERY);
 	ew_buf_puts(&b, "}\n");
+	if (serve_json_harden(&b) < 0) {
+		ew_buf_free(&b);
+		return MHD_NO;
+	}
 	return send_body(c, status, &b, TYPE_JSON);
 }
 
