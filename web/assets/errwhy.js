@@ -48,7 +48,7 @@
           timer = setTimeout(function () { button.textContent = 'Copy'; }, 2000);
         });
       });
-      block.insertBefore(button, block.firstChild);
+      block.insertBefore(button, code.parentNode);
     });
   }
 
