@@ -221,6 +221,37 @@ static void sources(struct ew_buf *b, const struct ew_entry *e)
 	section_close(b);
 }
 
+static void toc_item(struct ew_buf *b, const char *id, const char *text)
+{
+	ew_buf_printf(b, "<li><a href=\"#%s\">", id);
+	ew_html_inline_str(b, text);
+	ew_buf_puts(b, "</a></li>");
+}
+
+/* "On this page": a long entry is read by jumping to the part one needs. */
+static void toc(struct ew_buf *b, const struct ew_entry *e)
+{
+	ew_buf_puts(b, "<nav class=\"toc\" aria-label=\"On this page\"><ol>");
+	toc_item(b, "what-this-means", "What this means");
+	if (e->n_causes)
+		toc_item(b, "why-it-happens", "Why it happens");
+	if (e->seen)
+		toc_item(b, "if-you-see-it", "If you see it");
+	if (e->repro_command)
+		toc_item(b, "how-to-reproduce", "How to reproduce");
+	for (size_t i = 0; i < e->n_fixes; i++) {
+		char id[32], title[300];
+		snprintf(id, sizeof(id), "fix-%zu", i + 1);
+		snprintf(title, sizeof(title), "Fix %zu: %s", i + 1, e->fixes[i].title);
+		toc_item(b, id, title);
+	}
+	if (e->n_avoid)
+		toc_item(b, "what-not-to-do", "What not to do");
+	toc_item(b, "numbers-on-other-systems", "Numbers on other systems");
+	toc_item(b, "sources", "Sources");
+	ew_buf_puts(b, "</ol></nav>\n");
+}
+
 int ew_render_html_entry(struct ew_buf *b, const struct ew_entry *e, enum ew_html_mode mode)
 {
 	struct ew_html_ctx c = {.mode = mode, .root = "../"};
@@ -241,6 +272,7 @@ int ew_render_html_entry(struct ew_buf *b, const struct ew_entry *e, enum ew_htm
 	ew_buf_free(&title);
 	ew_buf_puts(b, "<article class=\"entry\">\n");
 	header(b, e, &c);
+	toc(b, e);
 	section_open(b, "what-this-means", "What this means", NULL);
 	ew_html_prose(b, e->meaning, NULL, NULL);
 	section_close(b);

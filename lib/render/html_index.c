@@ -216,8 +216,7 @@ static void result(struct ew_buf *b, const struct ew_match *m, const struct ew_h
 		ew_buf_puts(b, "<li class=\"result resolver\"><span class=\"name\">");
 		ew_html_outside(b, m->as_name ? m->as_name : "?",
 				strlen(m->as_name ? m->as_name : "?"), 64);
-		ew_buf_puts(b, "</span> <span class=\"title\">a getaddrinfo error, not an "
-			       "errno</span>");
+		ew_buf_puts(b, "</span>"); /* the note below says what it is */
 	} else {
 		ew_buf_puts(b, "<li class=\"result\"><a class=\"name\" href=\"");
 		ew_html_href_entry(b, c, e->name);

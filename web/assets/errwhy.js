@@ -36,7 +36,6 @@
       button.type = 'button';
       button.className = 'copy';
       button.textContent = 'Copy';
-      button.setAttribute('aria-label', 'Copy this code');
       var timer = null;
       button.addEventListener('click', function () {
         copyText(code.textContent).then(function () {
@@ -92,6 +91,11 @@
       form.addEventListener('submit', function (ev) { ev.preventDefault(); });
     }
     input.addEventListener('input', function () { filterIndex(input); });
+    /* index.html?q=words opens the export's index filtered, as a link can ask. */
+    var asked = /[?&]q=([^&]*)/.exec(window.location.search);
+    if (asked && !input.value) {
+      try { input.value = decodeURIComponent(asked[1].replace(/\+/g, ' ')); } catch (e) { input.value = ''; }
+    }
     if (input.value) { filterIndex(input); }
   }
 
