@@ -183,6 +183,26 @@ def main():
         ok(r.returncode == 0, "a second export into the first one works", r.stderr.decode())
         ok(snapshot(site) == before, "and writes the same files")
 
+        # A symlink planted in an earlier export is never followed: the export fails, and
+        # what the link points to stays as it was.
+        victim = os.path.join(tmp, "victim")
+        os.mkdir(victim)
+        with open(os.path.join(victim, "EPERM.html"), "w") as f:
+            f.write("keep\n")
+        planted = os.path.join(tmp, "planted")
+        run("site", planted)
+        subprocess.run(["rm", "-rf", os.path.join(planted, "errno")], check=True)
+        os.symlink(victim, os.path.join(planted, "errno"))
+        r = run("site", planted)
+        ok(r.returncode != 0 and snapshot(victim) == {"EPERM.html": b"keep\n"},
+           "a symlink in an earlier export is not followed",
+           f"status {r.returncode}: {r.stderr.decode()} {sorted(snapshot(victim))[:5]}")
+        os.unlink(os.path.join(planted, "index.html"))
+        os.symlink(os.path.join(victim, "EPERM.html"), os.path.join(planted, "index.html"))
+        r = run("site", planted)
+        ok(r.returncode != 0 and snapshot(victim) == {"EPERM.html": b"keep\n"},
+           "nor a symlink where a page goes", f"status {r.returncode}: {r.stderr.decode()}")
+
         # A directory that is not errwhy's: refused with exit 2, left as it was.
         other = os.path.join(tmp, "other")
         os.mkdir(other)
