@@ -42,6 +42,8 @@ class Page(html.parser.HTMLParser):
         self.bad = []        # inline script/style, style= and on*= attributes
         self.open_script = False
         self.script_text = ""
+        self.h2 = []         # the text of each <h2>
+        self.in_h2 = False
 
     def handle_starttag(self, tag, attrs):
         for name, value in attrs:
@@ -53,6 +55,9 @@ class Page(html.parser.HTMLParser):
                 self.links.append((tag, name, value))
         if tag == "h1":
             self.h1 += 1
+        if tag == "h2":
+            self.in_h2 = True
+            self.h2.append("")
         if tag == "style":
             self.bad.append("<style> element")
         if tag == "script":
@@ -61,6 +66,8 @@ class Page(html.parser.HTMLParser):
             self.open_script = True
 
     def handle_endtag(self, tag):
+        if tag == "h2":
+            self.in_h2 = False
         if tag == "script":
             if self.script_text.strip():
                 self.bad.append("inline script text")
@@ -68,6 +75,8 @@ class Page(html.parser.HTMLParser):
             self.script_text = ""
 
     def handle_data(self, data):
+        if self.in_h2:
+            self.h2[-1] += data
         if self.open_script:
             self.script_text += data
 
@@ -176,6 +185,18 @@ def main():
         e = pages.get("errno/EADDRINUSE.html")
         lacking = [s for s in ENTRY_SECTIONS if not e or s not in e.ids]
         ok(not lacking, "EADDRINUSE's page has every section id", " ".join(lacking))
+
+        # Each page has the text page's sections, in its order, under its headings.
+        differ = []
+        for name in all_names:
+            text = run("--color=never", name).stdout.decode().split("\n")
+            heads = [text[i] for i in range(1, len(text))
+                     if text[i - 1] == "" and text[i] and not text[i].startswith(" ")]
+            got = pages.get(f"errno/{name}.html")
+            if not heads or got is None or got.h2 != heads:
+                differ.append(f"{name}: text {heads} html {got.h2 if got else None}")
+        ok(not differ, "every entry page has the text page's headings, in order",
+           "\n".join(differ[:5]))
 
         # Re-export into the earlier export: allowed, and the same files come out.
         before = snapshot(site)
