@@ -49,6 +49,48 @@ static void test_escape(void **state)
 	ew_buf_free(&b);
 }
 
+/* Man page references link to man7.org; what only looks like one stays text. */
+static void test_man_links(void **state)
+{
+	struct ew_buf b;
+	(void)state;
+
+	ew_buf_init(&b);
+	ew_html_inline_str(&b, "`pthread_mutex_lock(3p)` f(2)x `_exit(1)` `R->blocking(0)` (2) "
+			       "strace(1).");
+	assert_string_equal(b.data,
+		"<a class=\"man\" href=\"https://man7.org/linux/man-pages/man3/"
+		"pthread_mutex_lock.3p.html\"><code>pthread_mutex_lock(3p)</code></a> f(2)x "
+		"<code>_exit(1)</code> <code>R-&gt;blocking(0)</code> (2) <a class=\"man\" "
+		"href=\"https://man7.org/linux/man-pages/man1/strace.1.html\">strace(1)</a>.");
+	b.len = 0;
+	/* A quoted phrase is the page's words: never linked, even when it names a page. */
+	ew_html_source(&b, "socket(7) \"prior to calling bind(2)\", linux v6.1 fs/namei.c "
+			   "(may_delete)");
+	assert_string_equal(b.data,
+		"<p class=\"source\"><span class=\"label\">Source:</span> <a class=\"man\" "
+		"href=\"https://man7.org/linux/man-pages/man7/socket.7.html\">socket(7)</a> "
+		"<span class=\"quote\">&quot;prior to calling bind(2)&quot;</span>, linux v6.1 "
+		"fs/namei.c (may_delete)</p>\n");
+	b.len = 0;
+	ew_html_reference(&b, "<asm-generic/errno.h>");
+	assert_string_equal(b.data, "<code>&lt;asm-generic/errno.h&gt;</code>");
+	b.len = 0;
+	ew_html_reference(&b, "errno(3)");
+	assert_string_equal(b.data, "<a class=\"man\" href=\"https://man7.org/linux/man-pages/"
+				    "man3/errno.3.html\">errno(3)</a>");
+	b.len = 0;
+	ew_html_prose(&b, "one **b `c`**\n\ntwo", "When it applies:", NULL);
+	assert_string_equal(b.data, "<p><strong class=\"label\">When it applies:</strong> one "
+				    "<strong>b <code>c</code></strong></p>\n<p>two</p>\n");
+	b.len = 0;
+	ew_html_code(&b, "a < b\n", "python", "Python", NULL);
+	assert_string_equal(b.data, "<div class=\"code\"><div class=\"code-label\">Python</div>"
+				    "<pre tabindex=\"0\"><code class=\"language-python\">a &lt; b"
+				    "</code></pre></div>\n");
+	ew_buf_free(&b);
+}
+
 static const char hostile[] = "<script>alert(1)</script>\"><img src=x onerror=alert(1)>'\xff\xfe";
 
 static void test_search_escapes_the_query(void **state)
@@ -295,6 +337,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_man_links),
 		cmocka_unit_test(test_search_escapes_the_query),
 		cmocka_unit_test(test_search_answers),
 		cmocka_unit_test(test_not_found),
