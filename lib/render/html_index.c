@@ -155,8 +155,9 @@ static void match_note(struct ew_buf *b, const struct ew_match *m)
 
 	switch (m->kind) {
 	case EW_MATCH_ALIAS:
-		ew_buf_printf(b, "<p class=\"note\">%s is another name for %s on Linux.</p>",
-			      m->as_name, e->name);
+		ew_buf_puts(b, "<p class=\"note\">");
+		ew_html_escape_str(b, m->as_name);
+		ew_buf_printf(b, " is another name for %s on Linux.</p>", e->name);
 		break;
 	case EW_MATCH_NUMBER:
 		ew_buf_printf(b, "<p class=\"note\">%ld is %s in the %s numbers of ", m->number,
@@ -171,8 +172,9 @@ static void match_note(struct ew_buf *b, const struct ew_match *m)
 				ew_buf_puts(b, seen++ ? ", " : "");
 				ew_html_escape_str(b, ew_system_label((enum ew_system)sys));
 			}
-		ew_buf_printf(b, " is %s; on this system %s is %d.</p>", m->as_name, e->name,
-			      e->number);
+		ew_buf_puts(b, " is ");
+		ew_html_escape_str(b, m->as_name);
+		ew_buf_printf(b, "; on this system %s is %d.</p>", e->name, e->number);
 		break;
 	case EW_MATCH_MESSAGE:
 		ew_buf_puts(b, "<p class=\"note\">“");

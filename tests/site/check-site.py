@@ -42,10 +42,16 @@ class Page(html.parser.HTMLParser):
         self.bad = []        # inline script/style, style= and on*= attributes
         self.open_script = False
         self.script_text = ""
+        self.stack = []      # open elements: the pages close every one, in order
+        self.nesting = []    # where they did not
         self.h2 = []         # the text of each <h2>
         self.in_h2 = False
 
+    VOID = {"meta", "link", "input", "br", "img", "hr", "source", "wbr"}
+
     def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append(tag)
         for name, value in attrs:
             if name == "id":
                 self.ids.add(value)
@@ -66,6 +72,10 @@ class Page(html.parser.HTMLParser):
             self.open_script = True
 
     def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.nesting.append(f"</{tag}> at line {self.getpos()[0]}, open: {self.stack[-3:]}")
+        else:
+            self.stack.pop()
         if tag == "h2":
             self.in_h2 = False
         if tag == "script":
@@ -167,6 +177,9 @@ def main():
                     except Exception as e:  # a parse error or invalid UTF-8
                         errors.append(f"{rel}: {e}")
         ok(not errors, f"every page parses ({len(pages)} pages)", "\n".join(errors))
+        wrong = [f"{k}: {p.nesting[:2] or p.stack}" for k, p in pages.items()
+                 if p.nesting or p.stack]
+        ok(not wrong, "every element is closed, in order", "\n".join(wrong[:10]))
         wrong = [f"{k}: {p.h1}" for k, p in pages.items() if p.h1 != 1]
         ok(not wrong, "every page has exactly one <h1>", "\n".join(wrong))
         bad = [f"{k}: {b}" for k, p in pages.items() for b in p.bad]
