@@ -339,7 +339,7 @@ int ew_render_html_search(struct ew_buf *b, const struct ew_answer *a)
 /* ---- not found ---------------------------------------------------------------------------- */
 
 /* The last part of a path when it could be an error's name ("/errno/EADRINUSE.html" gives
- * EADRINUSE), copied to out; false when it could not. */
+ * EADRINUSE, "/errno/eadrinuse" too), copied to out; false when it could not. */
 static bool last_name(const char *path, size_t len, char *out, size_t size)
 {
 	size_t start = len, end = len;
@@ -350,7 +350,8 @@ static bool last_name(const char *path, size_t len, char *out, size_t size)
 		end -= 5;
 	else if (end - start > 5 && memcmp(path + end - 5, ".json", 5) == 0)
 		end -= 5;
-	if (end - start < 2 || end - start >= size)
+	/* Every name in the catalog starts with E: "/favicon.ico" or "/foo" asks for none. */
+	if (end - start < 2 || end - start >= size || (path[start] != 'E' && path[start] != 'e'))
 		return false;
 	for (size_t i = start; i < end; i++) {
 		char ch = path[i];

@@ -171,6 +171,9 @@ static void test_not_found(void **state)
 	assert_non_null(strstr(b.data, "Did you mean <a href=\"/errno/EADDRINUSE\""));
 	assert_non_null(strstr(b.data, "class=\"back\" href=\"/\""));
 	b.len = 0;
+	assert_int_equal(ew_render_html_not_found(&b, "/favicon.ico", 12, EW_HTML_SERVER), 0);
+	assert_null(strstr(b.data, "Did you mean"));
+	b.len = 0;
 	assert_int_equal(ew_render_html_not_found(&b, "errno/EADRINUSE.html", 20, EW_HTML_SITE), 0);
 	assert_non_null(strstr(b.data, "href=\"errno/EADDRINUSE.html\""));
 	assert_non_null(strstr(b.data, "href=\"index.html\""));
