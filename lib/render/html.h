@@ -52,10 +52,11 @@ void ew_html_badge(struct ew_buf *b, enum ew_confidence c, bool short_form);
 /* A category as a heading says it: "Network", "I/O". */
 void ew_html_category(struct ew_buf *b, const char *category);
 
-/* The document up to the start of <main>: the title (already HTML: escaped by the caller),
- * the style sheet and the script, the site's header. body_class names the kind of page. */
+/* The document up to the start of <main>: the title and description (already HTML: escaped
+ * by the caller; the description may be NULL), the style sheet and the script, the site's
+ * header. body_class names the kind of page. */
 void ew_html_open(struct ew_buf *b, const struct ew_html_ctx *c, const char *title_html,
-		  const char *body_class);
+		  const char *description_html, const char *body_class);
 /* From the end of <main> to </html>. */
 void ew_html_close(struct ew_buf *b, const struct ew_html_ctx *c);
 

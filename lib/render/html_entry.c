@@ -255,7 +255,8 @@ static void toc(struct ew_buf *b, const struct ew_entry *e)
 int ew_render_html_entry(struct ew_buf *b, const struct ew_entry *e, enum ew_html_mode mode)
 {
 	struct ew_html_ctx c = {.mode = mode, .root = "../"};
-	struct ew_buf title;
+	struct ew_buf title, about;
+	bool failed;
 
 	if (!b || !e || (unsigned)mode > EW_HTML_SITE)
 		return -EINVAL;
@@ -264,12 +265,20 @@ int ew_render_html_entry(struct ew_buf *b, const struct ew_entry *e, enum ew_htm
 	ew_buf_puts(&title, ": ");
 	ew_html_escape_str(&title, e->title);
 	ew_buf_puts(&title, " — errwhy");
-	if (title.failed) {
-		ew_buf_free(&title);
-		return -ENOMEM;
-	}
-	ew_html_open(b, &c, title.data, "entry-page");
+	/* What a search engine shows under the title. */
+	ew_buf_init(&about);
+	ew_html_escape_str(&about, e->name);
+	ew_buf_printf(&about, " (errno %d, &quot;", e->number);
+	ew_html_escape_str(&about, e->message);
+	ew_buf_puts(&about, "&quot;): what it means, why it happens, how to reproduce it and how "
+			    "to fix it.");
+	failed = title.failed || about.failed;
+	if (!failed)
+		ew_html_open(b, &c, title.data, about.data, "entry-page");
 	ew_buf_free(&title);
+	ew_buf_free(&about);
+	if (failed)
+		return -ENOMEM;
 	ew_buf_puts(b, "<article class=\"entry\">\n");
 	header(b, e, &c);
 	toc(b, e);

@@ -122,7 +122,9 @@ int ew_render_html_index(struct ew_buf *b, enum ew_html_mode mode)
 	if (!b || (unsigned)mode > EW_HTML_SITE)
 		return -EINVAL;
 	n = categories(cats, sizeof(cats) / sizeof(cats[0]));
-	ew_html_open(b, &c, "All Linux / POSIX errors — errwhy", "index-page");
+	ew_html_open(b, &c, "All Linux / POSIX errors — errwhy",
+		     "Every Linux / POSIX errno: what it means, why it happens, how to reproduce "
+		     "it and how to fix it.", "index-page");
 	ew_buf_puts(b, "<h1>All Linux / POSIX errors</h1>\n");
 	ew_buf_printf(b, "<p class=\"lede\">%zu errors that Linux system calls and the C library "
 		      "report: for each, what it means, why it happens, how to reproduce it and "
@@ -319,7 +321,7 @@ int ew_render_html_search(struct ew_buf *b, const struct ew_answer *a)
 		ew_buf_free(&title);
 		return -ENOMEM;
 	}
-	ew_html_open(b, &c, title.data, "search-page");
+	ew_html_open(b, &c, title.data, NULL, "search-page");
 	ew_buf_free(&title);
 	ew_buf_puts(b, "<h1>Search</h1>\n");
 	ew_html_search_form(b, &c, a->query ? a->query : "", a->query_len);
@@ -375,7 +377,7 @@ int ew_render_html_not_found(struct ew_buf *b, const char *path, size_t len,
 
 	if (!b || !path || (unsigned)mode > EW_HTML_SITE)
 		return -EINVAL;
-	ew_html_open(b, &c, "Not found — errwhy", "not-found-page");
+	ew_html_open(b, &c, "Not found — errwhy", NULL, "not-found-page");
 	ew_buf_puts(b, "<h1>Not found</h1>\n");
 	if (len) {
 		ew_buf_puts(b, "<p>There is no page at <code class=\"path\">");

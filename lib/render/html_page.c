@@ -343,13 +343,16 @@ void ew_html_category(struct ew_buf *b, const char *category)
 }
 
 void ew_html_open(struct ew_buf *b, const struct ew_html_ctx *c, const char *title_html,
-		  const char *body_class)
+		  const char *description_html, const char *body_class)
 {
 	ew_buf_puts(b, "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		       "<meta name=\"color-scheme\" content=\"light dark\">\n<title>");
 	ew_buf_puts(b, title_html);
-	ew_buf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"");
+	ew_buf_puts(b, "</title>\n");
+	if (description_html)
+		ew_buf_printf(b, "<meta name=\"description\" content=\"%s\">\n", description_html);
+	ew_buf_puts(b, "<link rel=\"stylesheet\" href=\"");
 	ew_html_href_asset(b, c, "errwhy.css");
 	ew_buf_puts(b, "\">\n<script src=\"");
 	ew_html_href_asset(b, c, "errwhy.js");
