@@ -61,6 +61,19 @@ static char *escaped_span(const char *s, size_t n)
 	return b.data;
 }
 
+/* Nothing recognised: the arrays go, so that the words may fill matches[] and hit_texts[]
+ * (HITS_MAX long) is never read by a->n of theirs. */
+static void drop_hits(struct ew_answer *a)
+{
+	free(a->hits);
+	free(a->matches);
+	free(a->hit_texts);
+	a->hits = NULL;
+	a->matches = NULL;
+	a->hit_texts = NULL;
+	a->n = 0;
+}
+
 static int by_message(struct ew_answer *a)
 {
 	int err;
@@ -72,8 +85,10 @@ static int by_message(struct ew_answer *a)
 	if (!a->hits || !a->matches || !a->hit_texts)
 		return -ENOMEM;
 	n = ew_identify(a->query, a->query_len, a->hits, HITS_MAX, NULL, &err);
-	if (err < 0)
+	if (err < 0) {
+		drop_hits(a);
 		return err;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct ew_hit *h = &a->hits[i];
 		a->hit_texts[i] = escaped_span(a->query + h->start, h->len);
@@ -85,8 +100,11 @@ static int by_message(struct ew_answer *a)
 			.number = h->number, .hit = h, .hit_text = a->hit_texts[i]};
 		a->n = i + 1; /* counted as they are made: ew_answer_free() frees what exists */
 	}
-	if (a->n)
+	if (a->n) {
 		a->kind = EW_ANSWER_MESSAGE;
+		return 0;
+	}
+	drop_hits(a);
 	return 0;
 }
 
@@ -108,7 +126,6 @@ static int by_words(struct ew_answer *a)
 	if (n_words == 0 || total == 0)
 		goto out;
 	found = calloc(total, sizeof(*found));
-	free(a->matches);
 	a->matches = calloc(total, sizeof(*a->matches));
 	if (!found || !a->matches) {
 		r = -ENOMEM;

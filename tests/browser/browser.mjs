@@ -75,6 +75,8 @@ async function searchAndRead(browser, base) {
 	const problems = [];
 	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 	page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+	// Every request a page makes (its style, script, icon) must be answered.
+	page.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()} for ${r.url()}`); });
 
 	await page.goto(`${base}/`);
 	ok((await page.locator('h1').innerText()).includes('All Linux / POSIX errors'),
@@ -113,7 +115,7 @@ async function searchAndRead(browser, base) {
 		ok(/copied/i.test(await button.innerText()), 'the button says it copied');
 	}
 	await shot(page, 'entry.png');
-	ok(problems.length === 0, 'no script errors', problems.join('\n'));
+	ok(problems.length === 0, 'no script errors and no failed requests', problems.join('\n'));
 	await context.close();
 }
 
@@ -127,6 +129,8 @@ async function phone(browser, base) {
 		const width = await page.evaluate(() => document.documentElement.scrollWidth);
 		ok(width <= 375, `${path} fits 375 px without scrolling sideways`, `scrollWidth ${width}`);
 		await shot(page, name);
+		// What a phone shows first, at its real size.
+		await page.screenshot({ path: join(artifacts, name.replace('.png', '-top.png')) });
 	}
 	const fontSize = await page.evaluate(() =>
 		parseFloat(getComputedStyle(document.querySelector('main p') || document.body).fontSize));

@@ -1,0 +1,299 @@
+/* html_entry.c: one entry's page, the HTML twin of ew_render_text(): the same sections in the
+ * same order under the same headings, each a <section> with an id and a link to itself. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "html.h"
+
+/* <section id="ID"><h2><a href="#ID">heading</a></h2>: the heading's text is catalog text. */
+static void section_open(struct ew_buf *b, const char *id, const char *heading, const char *cls)
+{
+	ew_buf_printf(b, "<section id=\"%s\"", id);
+	if (cls)
+		ew_buf_printf(b, " class=\"%s\"", cls);
+	ew_buf_printf(b, ">\n<h2><a class=\"anchor\" href=\"#%s\">", id);
+	ew_html_inline_str(b, heading);
+	ew_buf_puts(b, "</a></h2>\n");
+}
+
+static void section_close(struct ew_buf *b)
+{
+	ew_buf_puts(b, "</section>\n");
+}
+
+/* "Linux / POSIX · Common · Network · HIGH confidence": the line error references open with. */
+static void kicker(struct ew_buf *b, const struct ew_entry *e)
+{
+	ew_buf_puts(b, "<p class=\"kicker\"><span class=\"family\">");
+	ew_html_escape_str(b, ew_family_label(e->family));
+	ew_buf_puts(b, "</span>");
+	if (e->common)
+		ew_buf_puts(b, " · <span class=\"common\">Common</span>");
+	ew_buf_puts(b, " · <span class=\"category\">");
+	ew_html_category(b, e->category);
+	ew_buf_puts(b, "</span> · ");
+	ew_html_badge(b, e->confidence, false);
+	ew_buf_puts(b, "</p>\n");
+}
+
+static void names(struct ew_buf *b, const struct ew_entry *e)
+{
+	ew_buf_printf(b, "<p class=\"facts\"><span class=\"number\">errno %d</span>", e->number);
+	for (size_t k = 1; k < e->n_numbers; k++) {
+		ew_buf_puts(b, k == 1 ? " · <span class=\"aliases\">also " : ", ");
+		ew_buf_puts(b, "<code class=\"alias\">");
+		ew_html_escape_str(b, e->numbers[k].name);
+		ew_buf_puts(b, "</code>");
+	}
+	if (e->n_numbers > 1)
+		ew_buf_puts(b, "</span>");
+	ew_buf_puts(b, "</p>\n");
+}
+
+static void header(struct ew_buf *b, const struct ew_entry *e, const struct ew_html_ctx *c)
+{
+	char why[600];
+
+	ew_buf_puts(b, "<header class=\"entry-head\">\n");
+	kicker(b, e);
+	ew_buf_puts(b, "<h1>");
+	ew_html_escape_str(b, e->name);
+	ew_buf_puts(b, "</h1>\n");
+	names(b, e);
+	ew_buf_puts(b, "<p class=\"title\"><strong>");
+	ew_html_inline_str(b, e->title);
+	ew_buf_puts(b, "</strong>");
+	/* The message in quotes only adds something when it is not the title again. */
+	if (strcasecmp(e->title, e->message) != 0) {
+		ew_buf_puts(b, " <span class=\"message\">(“");
+		ew_html_escape_str(b, e->message);
+		ew_buf_puts(b, "”)</span>");
+	}
+	ew_buf_puts(b, "</p>\n");
+	ew_confidence_evidence(e, why, sizeof(why)); /* a cut sentence still reads */
+	ew_buf_puts(b, "<p class=\"evidence\"><span class=\"label\">Evidence:</span> ");
+	ew_html_inline_str(b, why);
+	ew_buf_puts(b, "</p>\n");
+	ew_html_back_link(b, c);
+	ew_buf_puts(b, "</header>\n");
+}
+
+static void causes(struct ew_buf *b, const struct ew_entry *e)
+{
+	if (!e->n_causes)
+		return;
+	section_open(b, "why-it-happens", "Why it happens", NULL);
+	ew_buf_puts(b, "<ol class=\"causes\">\n");
+	for (size_t i = 0; i < e->n_causes; i++) {
+		ew_buf_printf(b, "<li id=\"cause-%zu\">\n", i + 1);
+		ew_html_prose(b, e->causes[i], NULL, NULL);
+		if (e->cause_sources && e->cause_sources[i])
+			ew_html_source(b, e->cause_sources[i]);
+		ew_buf_puts(b, "</li>\n");
+	}
+	ew_buf_puts(b, "</ol>\n");
+	section_close(b);
+}
+
+static void seen(struct ew_buf *b, const struct ew_entry *e)
+{
+	if (!e->seen)
+		return;
+	section_open(b, "if-you-see-it", "If you see it", NULL);
+	ew_html_prose(b, e->seen, NULL, NULL);
+	section_close(b);
+}
+
+static void reproduce(struct ew_buf *b, const struct ew_entry *e)
+{
+	if (!e->repro_command)
+		return;
+	section_open(b, "how-to-reproduce", "How to reproduce", NULL);
+	ew_html_code(b, e->repro_command, "sh", NULL, "trigger");
+	if (e->repro_output) {
+		ew_buf_puts(b, "<p>It prints:</p>\n");
+		ew_html_code(b, e->repro_output, NULL, NULL, "output");
+	}
+	section_close(b);
+}
+
+/* The name a code block's language is shown under. */
+static const char *lang_label(const char *lang)
+{
+	static const struct {
+		const char *key, *label;
+	} labels[] = {
+		{"c", "C"}, {"sh", "Shell"}, {"python", "Python"}, {"go", "Go"},
+		{"js", "JavaScript"}, {"rust", "Rust"}, {"java", "Java"}, {"perl", "Perl"},
+		{"ruby", "Ruby"},
+	};
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (strcmp(lang, labels[i].key) == 0)
+			return labels[i].label;
+	return lang;
+}
+
+static void fix(struct ew_buf *b, const struct ew_fix *f, size_t number)
+{
+	char id[32], title[300];
+
+	snprintf(id, sizeof(id), "fix-%zu", number);
+	snprintf(title, sizeof(title), "Fix %zu: %s", number, f->title);
+	section_open(b, id, title, "fix");
+	ew_html_prose(b, f->when, "When it applies:", NULL);
+	for (size_t k = 0; k < f->n_code; k++) {
+		const char *lang = f->code[k].lang;
+		/* As on the terminal: the first block is C or shell, and says so only when not. */
+		bool label = k > 0 || (strcmp(lang, "c") != 0 && strcmp(lang, "sh") != 0);
+		ew_html_code(b, f->code[k].text, lang, label ? lang_label(lang) : NULL, NULL);
+	}
+	ew_html_prose(b, f->why, "Why this works:", NULL);
+	if (f->source)
+		ew_html_source(b, f->source);
+	section_close(b);
+}
+
+static void avoid(struct ew_buf *b, const struct ew_entry *e)
+{
+	if (!e->n_avoid)
+		return;
+	section_open(b, "what-not-to-do", "What not to do", NULL);
+	ew_buf_puts(b, "<ul class=\"avoid\">\n");
+	for (size_t i = 0; i < e->n_avoid; i++) {
+		ew_buf_puts(b, "<li>");
+		ew_html_inline_str(b, e->avoid[i]);
+		ew_buf_puts(b, "</li>\n");
+	}
+	ew_buf_puts(b, "</ul>\n");
+	section_close(b);
+}
+
+/* One column per name (the entry's, then its aliases), one row per system. */
+static void numbers(struct ew_buf *b, const struct ew_entry *e)
+{
+	bool dash = false;
+
+	section_open(b, "numbers-on-other-systems", "Numbers on other systems", NULL);
+	/* The table scrolls inside its box on a narrow screen, never the page. */
+	ew_buf_puts(b, "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" "
+		       "aria-label=\"Numbers on other systems\">\n<table class=\"numbers\">\n"
+		       "<thead><tr><th scope=\"col\">System</th>");
+	for (size_t k = 0; k < e->n_numbers; k++) {
+		ew_buf_puts(b, "<th scope=\"col\">");
+		ew_html_escape_str(b, e->numbers[k].name);
+		ew_buf_puts(b, "</th>");
+	}
+	ew_buf_puts(b, "</tr></thead>\n<tbody>\n");
+	for (int sys = 0; sys < EW_SYS_COUNT; sys++) {
+		ew_buf_puts(b, "<tr><th scope=\"row\">");
+		ew_html_escape_str(b, ew_system_label((enum ew_system)sys));
+		ew_buf_puts(b, "</th>");
+		for (size_t k = 0; k < e->n_numbers; k++) {
+			int32_t v = e->numbers[k].on[sys];
+			if (v == EW_NO_NUMBER) {
+				ew_buf_puts(b, "<td class=\"none\">—</td>");
+				dash = true;
+			} else {
+				ew_buf_printf(b, "<td>%d</td>", (int)v);
+			}
+		}
+		ew_buf_puts(b, "</tr>\n");
+	}
+	ew_buf_puts(b, "</tbody>\n</table>\n</div>\n");
+	/* A legend for a sign the table does not show is noise. */
+	if (dash)
+		ew_buf_puts(b, "<p class=\"legend\">— : the system has no such name</p>\n");
+	section_close(b);
+}
+
+static void sources(struct ew_buf *b, const struct ew_entry *e)
+{
+	section_open(b, "sources", "Sources", NULL);
+	ew_buf_puts(b, "<ul class=\"sources\">\n");
+	for (size_t i = 0; i < e->n_sources; i++) {
+		ew_buf_puts(b, "<li>");
+		ew_html_reference(b, e->sources[i]);
+		ew_buf_puts(b, "</li>\n");
+	}
+	ew_buf_puts(b, "</ul>\n");
+	section_close(b);
+}
+
+static void toc_item(struct ew_buf *b, const char *id, const char *text)
+{
+	ew_buf_printf(b, "<li><a href=\"#%s\">", id);
+	ew_html_inline_str(b, text);
+	ew_buf_puts(b, "</a></li>");
+}
+
+/* "On this page": a long entry is read by jumping to the part one needs. */
+static void toc(struct ew_buf *b, const struct ew_entry *e)
+{
+	ew_buf_puts(b, "<nav class=\"toc\" aria-label=\"On this page\"><ol>");
+	toc_item(b, "what-this-means", "What this means");
+	if (e->n_causes)
+		toc_item(b, "why-it-happens", "Why it happens");
+	if (e->seen)
+		toc_item(b, "if-you-see-it", "If you see it");
+	if (e->repro_command)
+		toc_item(b, "how-to-reproduce", "How to reproduce");
+	for (size_t i = 0; i < e->n_fixes; i++) {
+		char id[32], title[300];
+		snprintf(id, sizeof(id), "fix-%zu", i + 1);
+		snprintf(title, sizeof(title), "Fix %zu: %s", i + 1, e->fixes[i].title);
+		toc_item(b, id, title);
+	}
+	if (e->n_avoid)
+		toc_item(b, "what-not-to-do", "What not to do");
+	toc_item(b, "numbers-on-other-systems", "Numbers on other systems");
+	toc_item(b, "sources", "Sources");
+	ew_buf_puts(b, "</ol></nav>\n");
+}
+
+int ew_render_html_entry(struct ew_buf *b, const struct ew_entry *e, enum ew_html_mode mode)
+{
+	struct ew_html_ctx c = {.mode = mode, .root = "../"};
+	struct ew_buf title, about;
+	bool failed;
+
+	if (!b || !e || (unsigned)mode > EW_HTML_SITE)
+		return -EINVAL;
+	ew_buf_init(&title);
+	ew_html_escape_str(&title, e->name);
+	ew_buf_puts(&title, ": ");
+	ew_html_escape_str(&title, e->title);
+	ew_buf_puts(&title, " — errwhy");
+	/* What a search engine shows under the title. */
+	ew_buf_init(&about);
+	ew_html_escape_str(&about, e->name);
+	ew_buf_printf(&about, " (errno %d, &quot;", e->number);
+	ew_html_escape_str(&about, e->message);
+	ew_buf_puts(&about, "&quot;): what it means, why it happens, how to reproduce it and how "
+			    "to fix it.");
+	failed = title.failed || about.failed;
+	if (!failed)
+		ew_html_open(b, &c, title.data, about.data, "entry-page");
+	ew_buf_free(&title);
+	ew_buf_free(&about);
+	if (failed)
+		return -ENOMEM;
+	ew_buf_puts(b, "<article class=\"entry\">\n");
+	header(b, e, &c);
+	toc(b, e);
+	section_open(b, "what-this-means", "What this means", NULL);
+	ew_html_prose(b, e->meaning, NULL, NULL);
+	section_close(b);
+	causes(b, e);
+	seen(b, e);
+	reproduce(b, e);
+	for (size_t i = 0; i < e->n_fixes; i++)
+		fix(b, &e->fixes[i], i + 1);
+	avoid(b, e);
+	numbers(b, e);
+	sources(b, e);
+	ew_buf_puts(b, "</article>\n");
+	ew_html_close(b, &c);
+	return b->failed ? -ENOMEM : 0;
+}

@@ -1,0 +1,395 @@
+/* html_index.c: the pages around the entries: the index of every error by category, the
+ * search results (how the query was read, then what it found) and "Not found". */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+
+#define SUGGEST_MAX 5
+#define TITLE_QUERY_CHARS 80
+
+/* The categories in the order catalog/README.md lists them, the everyday ones first; one
+ * the list does not know comes after them, in catalog order. */
+static const char *const category_order[] = {
+	"process", "file", "io", "resource", "memory", "network",
+	"ipc", "device", "math", "streams", "keys", "legacy",
+};
+#define N_KNOWN (sizeof(category_order) / sizeof(category_order[0]))
+
+static size_t category_rank(const char *category)
+{
+	for (size_t i = 0; i < N_KNOWN; i++)
+		if (strcmp(category, category_order[i]) == 0)
+			return i;
+	return N_KNOWN;
+}
+
+static int by_number(const void *pa, const void *pb)
+{
+	const struct ew_entry *a = *(const struct ew_entry *const *)pa;
+	const struct ew_entry *b = *(const struct ew_entry *const *)pb;
+
+	if (a->number != b->number)
+		return a->number < b->number ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/* Lower-case ASCII, escaped: what the script's filter compares the query with. */
+static void lower_attr(struct ew_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		char c = *s >= 'A' && *s <= 'Z' ? (char)(*s - 'A' + 'a') : *s;
+		ew_html_escape(b, &c, 1);
+	}
+}
+
+static void row(struct ew_buf *b, const struct ew_entry *e, const struct ew_html_ctx *c)
+{
+	ew_buf_puts(b, "<li class=\"row\" data-name=\"");
+	ew_html_escape_str(b, e->name);
+	ew_buf_printf(b, "\" data-number=\"%d\" data-text=\"", e->number);
+	for (size_t k = 1; k < e->n_numbers; k++) {
+		lower_attr(b, e->numbers[k].name);
+		ew_buf_putc(b, ' ');
+	}
+	lower_attr(b, e->title);
+	ew_buf_putc(b, ' ');
+	lower_attr(b, e->message);
+	ew_buf_printf(b, "\"><span class=\"num\">%d</span> <a class=\"name\" href=\"", e->number);
+	ew_html_href_entry(b, c, e->name);
+	ew_buf_puts(b, "\">");
+	ew_html_escape_str(b, e->name);
+	ew_buf_puts(b, "</a> <span class=\"title\">");
+	ew_html_inline_str(b, e->title);
+	ew_buf_puts(b, "</span> ");
+	ew_html_badge(b, e->confidence, true);
+	ew_buf_puts(b, "</li>\n");
+}
+
+/* One category's section: its heading with an id, then its entries by number. */
+static int category(struct ew_buf *b, const char *name, const struct ew_html_ctx *c)
+{
+	size_t n = 0, total = ew_entry_count();
+	const struct ew_entry **list = calloc(total ? total : 1, sizeof(*list));
+
+	if (!list)
+		return -ENOMEM;
+	for (size_t i = 0; i < total; i++)
+		if (strcmp(ew_entry_at(i)->category, name) == 0)
+			list[n++] = ew_entry_at(i);
+	qsort(list, n, sizeof(*list), by_number);
+	ew_buf_puts(b, "<section class=\"category\" id=\"category-");
+	ew_html_escape_str(b, name);
+	ew_buf_puts(b, "\">\n<h2><a class=\"anchor\" href=\"#category-");
+	ew_html_escape_str(b, name);
+	ew_buf_puts(b, "\">");
+	ew_html_category(b, name);
+	ew_buf_printf(b, "</a> <span class=\"count\">%zu</span></h2>\n<ul class=\"entries\">\n", n);
+	for (size_t i = 0; i < n; i++)
+		row(b, list[i], c);
+	ew_buf_puts(b, "</ul>\n</section>\n");
+	free(list);
+	return 0;
+}
+
+/* Every category once, in the order above: known ones by rank, then the others as met. */
+static size_t categories(const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t rank = 0; rank <= N_KNOWN; rank++)
+		for (size_t i = 0; i < ew_entry_count() && n < max; i++) {
+			const char *cat = ew_entry_at(i)->category;
+			bool seen = false;
+			if (category_rank(cat) != rank)
+				continue;
+			for (size_t k = 0; k < n && !seen; k++)
+				seen = strcmp(out[k], cat) == 0;
+			if (!seen)
+				out[n++] = cat;
+		}
+	return n;
+}
+
+int ew_render_html_index(struct ew_buf *b, enum ew_html_mode mode)
+{
+	struct ew_html_ctx c = {.mode = mode, .root = ""};
+	const char *cats[64];
+	size_t n;
+	int r;
+
+	if (!b || (unsigned)mode > EW_HTML_SITE)
+		return -EINVAL;
+	n = categories(cats, sizeof(cats) / sizeof(cats[0]));
+	ew_html_open(b, &c, "All Linux / POSIX errors — errwhy",
+		     "Every Linux / POSIX errno: what it means, why it happens, how to reproduce "
+		     "it and how to fix it.", "index-page");
+	ew_buf_puts(b, "<h1>All Linux / POSIX errors</h1>\n");
+	ew_buf_printf(b, "<p class=\"lede\">%zu errors that Linux system calls and the C library "
+		      "report: for each, what it means, why it happens, how to reproduce it and "
+		      "how to fix it, with the sources that back every claim.</p>\n",
+		      ew_entry_count());
+	ew_html_search_form(b, &c, NULL, 0);
+	ew_buf_puts(b, "<nav class=\"categories\" aria-label=\"Categories\">");
+	for (size_t i = 0; i < n; i++) {
+		ew_buf_puts(b, i ? " <a href=\"#category-" : "<a href=\"#category-");
+		ew_html_escape_str(b, cats[i]);
+		ew_buf_puts(b, "\">");
+		ew_html_category(b, cats[i]);
+		ew_buf_puts(b, "</a>");
+	}
+	ew_buf_puts(b, "</nav>\n<p id=\"no-match\" class=\"no-match\" hidden>No error matches "
+		       "the filter.</p>\n");
+	for (size_t i = 0; i < n; i++)
+		if ((r = category(b, cats[i], &c)) < 0)
+			return r;
+	ew_html_close(b, &c);
+	return b->failed ? -ENOMEM : 0;
+}
+
+/* ---- search results ----------------------------------------------------------------------- */
+
+/* What one lookup match says about the query, when more than the name: an alias, a number. */
+static void match_note(struct ew_buf *b, const struct ew_match *m)
+{
+	const struct ew_entry *e = m->entry;
+
+	switch (m->kind) {
+	case EW_MATCH_ALIAS:
+		ew_buf_puts(b, "<p class=\"note\">");
+		ew_html_escape_str(b, m->as_name);
+		ew_buf_printf(b, " is another name for %s on Linux.</p>", e->name);
+		break;
+	case EW_MATCH_NUMBER:
+		ew_buf_printf(b, "<p class=\"note\">%ld is %s in the %s numbers of ", m->number,
+			      e->name, ew_family_key(e->family));
+		ew_html_escape_str(b, ew_family_label(e->family));
+		ew_buf_puts(b, ".</p>");
+		break;
+	case EW_MATCH_FOREIGN:
+		ew_buf_printf(b, "<p class=\"note\">%ld on ", m->number);
+		for (int sys = 0, seen = 0; sys < EW_SYS_COUNT; sys++)
+			if (m->systems & (1u << sys)) {
+				ew_buf_puts(b, seen++ ? ", " : "");
+				ew_html_escape_str(b, ew_system_label((enum ew_system)sys));
+			}
+		ew_buf_puts(b, " is ");
+		ew_html_escape_str(b, m->as_name);
+		ew_buf_printf(b, "; on this system %s is %d.</p>", e->name, e->number);
+		break;
+	case EW_MATCH_MESSAGE:
+		ew_buf_puts(b, "<p class=\"note\">“");
+		ew_html_escape_str(b, e->message);
+		ew_buf_printf(b, "” is the text strerror() gives for %s.</p>", e->name);
+		break;
+	case EW_MATCH_NAME:
+	default:
+		break;
+	}
+}
+
+/* A recognised message: "Recognised EADDRINUSE (Node.js): port 3000, ..." and its span. */
+static void hit_note(struct ew_buf *b, const struct ew_match *m)
+{
+	struct ew_buf line;
+
+	ew_buf_init(&line);
+	ew_render_hit_line(&line, m->hit);
+	if (line.len && line.data[line.len - 1] == '\n')
+		line.len--;
+	if (line.failed)
+		b->failed = true;
+	ew_buf_puts(b, "<p class=\"note\">");
+	/* The line holds text of the message (a path, an address): outside data. */
+	ew_html_outside(b, line.data, line.len, SIZE_MAX);
+	ew_buf_puts(b, "</p>");
+	ew_buf_free(&line);
+	if (m->hit_text) {
+		ew_buf_puts(b, "<p class=\"span\">In: <code>");
+		ew_html_outside(b, m->hit_text, strlen(m->hit_text), SIZE_MAX);
+		ew_buf_puts(b, "</code></p>");
+	}
+}
+
+static void result(struct ew_buf *b, const struct ew_match *m, const struct ew_html_ctx *c)
+{
+	const struct ew_entry *e = m->entry;
+
+	if (!e) { /* a resolver hit: no page of its own */
+		ew_buf_puts(b, "<li class=\"result resolver\"><span class=\"name\">");
+		ew_html_outside(b, m->as_name ? m->as_name : "?",
+				strlen(m->as_name ? m->as_name : "?"), 64);
+		ew_buf_puts(b, "</span>"); /* the note below says what it is */
+	} else {
+		ew_buf_puts(b, "<li class=\"result\"><a class=\"name\" href=\"");
+		ew_html_href_entry(b, c, e->name);
+		ew_buf_puts(b, "\">");
+		ew_html_escape_str(b, e->name);
+		ew_buf_printf(b, "</a> <span class=\"num\">%d</span> <span class=\"title\">",
+			      e->number);
+		ew_html_inline_str(b, e->title);
+		ew_buf_puts(b, "</span> ");
+		ew_html_badge(b, e->confidence, false);
+	}
+	if (m->hit)
+		hit_note(b, m);
+	else if (e)
+		match_note(b, m);
+	ew_buf_puts(b, "</li>\n");
+}
+
+/* "Read as a number on Linux and a number on another system.": every way a match read it. */
+static void lookup_reading(struct ew_buf *b, const struct ew_answer *a)
+{
+	static const char *const how[] = {
+		[EW_MATCH_NAME] = "an error name", [EW_MATCH_ALIAS] = "another name of an error",
+		[EW_MATCH_NUMBER] = "a number on Linux",
+		[EW_MATCH_MESSAGE] = "the text strerror() gives",
+		[EW_MATCH_FOREIGN] = "a number on another system",
+	};
+	unsigned kinds = 0, shown = 0, count;
+
+	for (size_t i = 0; i < a->n; i++)
+		if ((unsigned)a->matches[i].kind <= EW_MATCH_FOREIGN)
+			kinds |= 1u << a->matches[i].kind;
+	count = (unsigned)__builtin_popcount(kinds);
+	ew_buf_puts(b, "<p class=\"reading\">Read as ");
+	for (unsigned k = 0; k <= EW_MATCH_FOREIGN; k++)
+		if (kinds & (1u << k)) {
+			shown++;
+			ew_buf_puts(b, shown == 1 ? "" : shown == count ? " and " : ", ");
+			ew_buf_puts(b, how[k]);
+		}
+	ew_buf_puts(b, ".</p>\n");
+}
+
+static void reading(struct ew_buf *b, const struct ew_answer *a)
+{
+	switch (a->kind) {
+	case EW_ANSWER_LOOKUP:
+		lookup_reading(b, a);
+		break;
+	case EW_ANSWER_MESSAGE:
+		ew_buf_printf(b, "<p class=\"reading\">Read as a pasted error message: %zu %s "
+			      "recognised.</p>\n", a->n, a->n == 1 ? "error" : "errors");
+		break;
+	case EW_ANSWER_SEARCH:
+		ew_buf_printf(b, "<p class=\"reading\">Read as words: %zu %s every one of "
+			      "them.</p>\n", a->n, a->n == 1 ? "entry mentions" : "entries mention");
+		break;
+	case EW_ANSWER_NONE:
+	default:
+		ew_buf_puts(b, "<p class=\"reading none\">No error matches “");
+		ew_html_outside(b, a->query, a->query_len, 200);
+		ew_buf_puts(b, "”. Try a name (<code>EADDRINUSE</code>), a number "
+			       "(<code>98</code>) or the whole error message as it was printed.</p>\n");
+	}
+}
+
+/* "Did you mean <a>EADDRINUSE</a> or <a>EADDRNOTAVAIL</a>?" */
+static void suggestions(struct ew_buf *b, const struct ew_entry *const *s, size_t n,
+			const struct ew_html_ctx *c)
+{
+	if (n == 0)
+		return;
+	ew_buf_puts(b, "<p class=\"suggest\">Did you mean ");
+	for (size_t i = 0; i < n; i++) {
+		ew_buf_puts(b, i == 0 ? "" : i + 1 == n ? " or " : ", ");
+		ew_buf_puts(b, "<a href=\"");
+		ew_html_href_entry(b, c, s[i]->name);
+		ew_buf_puts(b, "\">");
+		ew_html_escape_str(b, s[i]->name);
+		ew_buf_puts(b, "</a>");
+	}
+	ew_buf_puts(b, "?</p>\n");
+}
+
+int ew_render_html_search(struct ew_buf *b, const struct ew_answer *a)
+{
+	struct ew_html_ctx c = {.mode = EW_HTML_SERVER, .root = ""};
+	struct ew_buf title;
+
+	if (!b || !a || (unsigned)a->kind > EW_ANSWER_SEARCH || (!a->query && a->query_len) ||
+	    (a->n && !a->matches))
+		return -EINVAL;
+	ew_buf_init(&title);
+	ew_buf_puts(&title, "Search: ");
+	ew_html_outside(&title, a->query ? a->query : "", a->query_len, TITLE_QUERY_CHARS);
+	ew_buf_puts(&title, " — errwhy");
+	if (title.failed) {
+		ew_buf_free(&title);
+		return -ENOMEM;
+	}
+	ew_html_open(b, &c, title.data, NULL, "search-page");
+	ew_buf_free(&title);
+	ew_buf_puts(b, "<h1>Search</h1>\n");
+	ew_html_search_form(b, &c, a->query ? a->query : "", a->query_len);
+	reading(b, a);
+	if (a->n) {
+		ew_buf_puts(b, "<ol class=\"results\">\n");
+		for (size_t i = 0; i < a->n; i++)
+			result(b, &a->matches[i], &c);
+		ew_buf_puts(b, "</ol>\n");
+	}
+	suggestions(b, a->suggest, a->n_suggest < 8 ? a->n_suggest : 8, &c);
+	ew_html_back_link(b, &c);
+	ew_html_close(b, &c);
+	return b->failed ? -ENOMEM : 0;
+}
+
+/* ---- not found ---------------------------------------------------------------------------- */
+
+/* The last part of a path when it could be an error's name ("/errno/EADRINUSE.html" gives
+ * EADRINUSE, "/errno/eadrinuse" too), copied to out; false when it could not. */
+static bool last_name(const char *path, size_t len, char *out, size_t size)
+{
+	size_t start = len, end = len;
+
+	while (start > 0 && path[start - 1] != '/')
+		start--;
+	if (end - start > 5 && memcmp(path + end - 5, ".html", 5) == 0)
+		end -= 5;
+	else if (end - start > 5 && memcmp(path + end - 5, ".json", 5) == 0)
+		end -= 5;
+	/* Every name in the catalog starts with E: "/favicon.ico" or "/foo" asks for none. */
+	if (end - start < 2 || end - start >= size || (path[start] != 'E' && path[start] != 'e'))
+		return false;
+	for (size_t i = start; i < end; i++) {
+		char ch = path[i];
+		bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '_' ||
+			  (i > start && ch >= '0' && ch <= '9');
+		if (!ok)
+			return false;
+	}
+	memcpy(out, path + start, end - start);
+	out[end - start] = '\0';
+	return true;
+}
+
+int ew_render_html_not_found(struct ew_buf *b, const char *path, size_t len,
+			     enum ew_html_mode mode)
+{
+	struct ew_html_ctx c = {.mode = mode, .root = ""};
+	const struct ew_entry *close[SUGGEST_MAX];
+	char name[64];
+	size_t n = 0;
+
+	if (!b || !path || (unsigned)mode > EW_HTML_SITE)
+		return -EINVAL;
+	ew_html_open(b, &c, "Not found — errwhy", NULL, "not-found-page");
+	ew_buf_puts(b, "<h1>Not found</h1>\n");
+	if (len) {
+		ew_buf_puts(b, "<p>There is no page at <code class=\"path\">");
+		ew_html_outside(b, path, len, 200);
+		ew_buf_puts(b, "</code>.</p>\n");
+	} else {
+		ew_buf_puts(b, "<p>There is no page at this address.</p>\n");
+	}
+	if (last_name(path, len, name, sizeof(name)))
+		n = ew_suggest(name, close, SUGGEST_MAX, NULL);
+	suggestions(b, close, n, &c);
+	ew_html_back_link(b, &c);
+	ew_html_close(b, &c);
+	return b->failed ? -ENOMEM : 0;
+}
