@@ -182,6 +182,8 @@ def test_redirects(port):
     st, h, _ = get(port, "/api/v1/errors/98")
     ok(st in (301, 308) and h.get("location") == "/api/v1/errors/EADDRINUSE",
        "/api/v1/errors/98 redirects", (st, h))
+    st, h, b = get(port, "/favicon.ico")
+    ok(st == 204 and b == b"" and security_ok(h), "/favicon.ico: 204, no icon", (st, h))
     st, h, _ = get(port, "/index.html")
     ok(st in (301, 308) and h.get("location") == "/", "/index.html redirects to /", (st, h))
     st, h, _ = get(port, "/search?q=")

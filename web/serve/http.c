@@ -137,6 +137,23 @@ static enum MHD_Result send_redirect(struct MHD_Connection *c, unsigned status,
 	return send_made(c, status, r);
 }
 
+/* Browsers ask for /favicon.ico whatever the page says; the site has no icon, and a 404 would
+ * show as a failed load in every page's console. 204: nothing, for a day. */
+static enum MHD_Result send_no_icon(struct MHD_Connection *c)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"",
+								 MHD_RESPMEM_PERSISTENT);
+
+	if (!r)
+		return MHD_NO;
+	if (MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=86400") !=
+		    MHD_YES || !serve_add_security_headers(r)) {
+		MHD_destroy_response(r);
+		return MHD_NO;
+	}
+	return send_made(c, MHD_HTTP_NO_CONTENT, r);
+}
+
 static enum MHD_Result send_page(struct MHD_Connection *c, const struct page *p)
 {
 	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
@@ -324,6 +341,8 @@ enum MHD_Result serve_handle(void *cls, struct MHD_Connection *c, const char *ur
 		return answer(c, false);
 	if (strcmp(url, "/api/v1/identify") == 0)
 		return answer(c, true);
+	if (strcmp(url, "/favicon.ico") == 0)
+		return send_no_icon(c);
 	if (strcmp(url, "/index.html") == 0)
 		return send_redirect(c, MHD_HTTP_MOVED_PERMANENTLY, "/", "");
 	if (starts(url, "/errno/"))
