@@ -19,7 +19,7 @@ done
 
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
-serve_pid= nginx_pid=
+serve_pid='' nginx_pid=''
 cleanup() {
 	for p in $serve_pid $nginx_pid; do
 		kill -TERM "$p" 2>/dev/null || true
