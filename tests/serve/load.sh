@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # load.sh: a bounded load on errwhy serve: wrk with 100 connections for 10 s against an entry
-# page, once plain and once asking for gzip. Fails on any socket error or non-2xx answer, or
-# if the server is gone afterwards; prints wrk's figures (no speed is asserted: see bench/).
+# page, once plain and once asking for gzip, then against a search for a pasted message.
+# Fails on any socket error or non-2xx answer, or if the server is gone afterwards; prints
+# wrk's figures (no speed is asserted: see bench/).
 # Usage: load.sh ERRWHY. Exit 77 (skip) without wrk.
 set -u
 errwhy=$1
@@ -31,11 +32,10 @@ done
 
 status=0
 run() {
-	local name=$1
-	shift
+	local name=$1 path=$2
+	shift 2
 	echo "== $name"
-	wrk -t2 -c100 -d10s --timeout 30s "$@" "http://127.0.0.1:$port/errno/EADDRINUSE" \
-		>"$tmp/wrk" 2>&1
+	wrk -t2 -c100 -d10s --timeout 30s "$@" "http://127.0.0.1:$port$path" >"$tmp/wrk" 2>&1
 	cat "$tmp/wrk"
 	if grep -q 'Socket errors' "$tmp/wrk"; then
 		echo "load.sh: $name: socket errors"; status=1
@@ -45,8 +45,10 @@ run() {
 	fi
 	grep -q 'Requests/sec' "$tmp/wrk" || { echo "load.sh: $name: wrk reported nothing"; status=1; }
 }
-run identity
-run gzip -H 'Accept-Encoding: gzip'
+run identity /errno/EADDRINUSE
+run gzip /errno/EADDRINUSE -H 'Accept-Encoding: gzip'
+# Made per request: the recogniser on every thread at once.
+run search '/search?q=Error%3A+listen+EADDRINUSE%3A+address+already+in+use+%3A%3A%3A3000'
 if ! kill -0 "$pid" 2>/dev/null; then
 	echo "load.sh: the server died"; status=1
 elif ! python3 -c 'import sys, urllib.request
