@@ -407,6 +407,32 @@ def test_privileged_port():
        (r.returncode, r.stderr))
 
 
+def test_ipv6():
+    try:
+        probe = socket.socket(socket.AF_INET6)
+        probe.bind(("::1", 0))
+        probe.close()
+    except OSError:
+        skip("[::1]:0 serves", "no IPv6 loopback here")
+        return
+    p = subprocess.Popen([ERRWHY, "serve", "--listen", "[::1]:0"], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        line = p.stderr.readline().decode()
+        m = re.match(r"errwhy serve: http://\[::1\]:(\d+)/ \(", line)
+        st = None
+        if m:
+            s = socket.create_connection(("::1", int(m.group(1))), timeout=120)
+            s.sendall(b"GET / HTTP/1.1\r\nHost: [::1]\r\nConnection: close\r\n\r\n")
+            st = s.recv(64).split(b"\r\n")[0]
+            s.close()
+        ok(st == b"HTTP/1.1 200 OK", "[::1]:0 serves, and says http://[::1]:PORT/", (line, st))
+    finally:
+        p.send_signal(signal.SIGTERM)
+        rc = p.wait(300)
+    ok(rc == 0, "[::1]: stops with exit 0", rc)
+
+
 def test_usage():
     for args in [["--listen", "10.1.2.3:80"], ["--listen", "nonsense"],
                  ["--listen", "127.0.0.1:99999"], ["--bogus"], ["--threads", "x"]]:
@@ -455,6 +481,7 @@ def main():
     test_slow_clients()
     test_busy_port()
     test_privileged_port()
+    test_ipv6()
     test_usage()
     test_signals()
     print("1..%d" % n_tests)
