@@ -12,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -433,6 +434,28 @@ def test_ipv6():
     ok(rc == 0, "[::1]: stops with exit 0", rc)
 
 
+def test_no_server():
+    """errwhy alone, without errwhy-serve beside it: exit 3 and a clear message."""
+    d = tempfile.mkdtemp()
+    try:
+        lone = os.path.join(d, "errwhy")
+        shutil.copy(ERRWHY, lone)
+        # --selftest: an installed errwhy-serve, if one is found, exits by itself.
+        r = subprocess.run([lone, "serve", "--selftest"], capture_output=True,
+                           text=True, timeout=300, stdin=subprocess.DEVNULL)
+        if "errwhy-serve is not installed" not in r.stderr and r.returncode != 3:
+            skip("errwhy-serve missing: exit 3", "an installed errwhy-serve was found")
+            return
+        ok(r.returncode == 3 and "errwhy-serve is not installed" in r.stderr,
+           "errwhy-serve missing: exit 3 and says so", (r.returncode, r.stderr))
+        r = subprocess.run([lone, "serve", "--help"], capture_output=True, text=True,
+                           timeout=60)
+        ok(r.returncode == 0 and "--listen" in r.stdout, "--help needs no errwhy-serve",
+           r.returncode)
+    finally:
+        shutil.rmtree(d)
+
+
 def test_usage():
     for args in [["--listen", "10.1.2.3:80"], ["--listen", "nonsense"],
                  ["--listen", "127.0.0.1:99999"], ["--bogus"], ["--threads", "x"]]:
@@ -482,6 +505,7 @@ def main():
     test_busy_port()
     test_privileged_port()
     test_ipv6()
+    test_no_server()
     test_usage()
     test_signals()
     print("1..%d" % n_tests)
