@@ -27,7 +27,7 @@ static const char usage_text[] =
 	"                         address): other machines can then reach the server\n"
 	"      --idle-timeout S   drop a connection idle for S seconds (10; 0: never)\n"
 	"      --max-connections N  connections at once, in all (512)\n"
-	"      --max-per-ip N     connections at once from one address (64)\n"
+	"      --max-per-ip N     connections at once from one address (128)\n"
 	"      --threads N        worker threads (one per CPU)\n"
 	"      --verbose          show libmicrohttpd's messages about clients\n"
 	"  -h, --help             this text\n"
