@@ -14,7 +14,7 @@ n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; [ -s "$tmp/log" ] && sed 's/^/# /' "$tmp/log"; }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-echo "1..6"
+echo "1..7"
 
 if meson install -C "$build" --destdir "$dest" --no-rebuild --quiet >"$tmp/log" 2>&1 &&
 	[ -f "$dest$libdir/pkgconfig/errwhy.pc" ]; then
@@ -88,5 +88,14 @@ elif echo "$pc_path" | tr : '\n' | grep -qx "$libdir/pkgconfig"; then
 else
 	echo "# pc_path: $pc_path"
 	not_ok "pkg-config searches $libdir/pkgconfig by default"
+fi
+
+# errwhy serve finds its server where the install put it: the place its --help names.
+where=$("$dest$prefix/bin/errwhy" serve --help 2>/dev/null | tr '\n' ' ' |
+	sed -n 's/.*looked for beside errwhy, then in \([^ ]*\)\. .*/\1/p')
+if [ -n "$where" ] && [ -x "$dest$where/errwhy-serve" ]; then
+	ok "meson install puts errwhy-serve in $where, where errwhy serve looks"
+else
+	not_ok "meson install puts errwhy-serve where errwhy serve looks (it names '${where}')"
 fi
 exit "$failed"
