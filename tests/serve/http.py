@@ -463,6 +463,13 @@ def test_usage():
                            timeout=300)
         ok(r.returncode == 2 and "errwhy serve --help" in r.stderr, "usage error: %s" % args,
            (r.returncode, r.stderr))
+    # An argument's escape sequence reaches the terminal as visible text, never raw.
+    for args in [["--listen", "127.0.0.1:\x1b[31m"], ["--bogus\x1b]0;x\x07"],
+                 ["--threads", "\x9b1m"]]:
+        r = subprocess.run([ERRWHY, "serve"] + args, capture_output=True, timeout=300)
+        ok(r.returncode == 2 and b"\x1b" not in r.stderr and b"\x9b" not in r.stderr and
+           (b"\\x1b" in r.stderr or b"\\u009b" in r.stderr),
+           "usage error with a control in %r: escaped" % args, (r.returncode, r.stderr))
     r = subprocess.run([ERRWHY, "serve", "--help"], capture_output=True, text=True, timeout=60)
     ok(r.returncode == 0 and "--listen" in r.stdout and "exit status" in r.stdout,
        "errwhy serve --help", r.stdout)

@@ -9,21 +9,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "errwhy.h"
 #include "serve.h"
 
+/* errwhy port's reading of a port, and 0 besides: any free one. */
 static int parse_port(const char *text, uint16_t *port)
 {
-	char *end;
-	unsigned long v;
-
-	if (!*text || strspn(text, "0123456789") != strlen(text))
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(text, &end, 10);
-	if (errno || v > 65535)
-		return -EINVAL;
-	*port = (uint16_t)v;
-	return 0;
+	if (strcmp(text, "0") == 0) {
+		*port = 0;
+		return 0;
+	}
+	return ew_port_parse(text, port);
 }
 
 static int set_v4(struct serve_addr *a, const char *host)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "errwhy.h"
+#include "cli.h"
 #include "serve.h"
 
 #define PREFIX "errwhy serve: "
@@ -49,15 +50,15 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
 		fputc('\n', stderr);
 }
 
+/* The command line's own words go through ew_cli_quote(), as in every errwhy subcommand:
+ * an argument could carry a terminal's escape sequences. */
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	fputs(PREFIX, stderr);
-	vfprintf(stderr, fmt, ap);
+	ew_cli_vusage_error("errwhy serve", fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'errwhy serve --help'.\n", stderr);
 	return SERVE_EXIT_USAGE;
 }
 
@@ -110,7 +111,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		unsigned *n = ch == 't' ? &o->idle_timeout : ch == 'c' ? &o->max_connections
 					: ch == 'i' ? &o->max_per_ip : ch == 'T' ? &o->threads : NULL;
 		if (n && parse_count(optarg, ch == 'T' ? 64 : 1000000, n) < 0)
-			return usage_error("not a count in range: '%s'", optarg);
+			return usage_error("not a count in range: '%s'", ew_cli_quote(optarg));
 		switch (ch) {
 		case 'l': o->listen = optarg; break;
 		case 'P': o->public_ok = true; break;
@@ -121,11 +122,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 			return -1;
 		case 't': case 'c': case 'i': case 'T': break;
 		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+			return usage_error("unknown option '%s'", ew_cli_quote(argv[optind - 1]));
 		}
 	}
 	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
+		return usage_error("unexpected argument '%s'", ew_cli_quote(argv[optind]));
 	if (o->threads == 0 || o->max_connections == 0 || o->max_per_ip == 0)
 		return usage_error("%s", "--threads, --max-connections and --max-per-ip are at least 1");
 	return 0;
@@ -261,9 +262,7 @@ int main(int argc, char **argv)
 		return r < 0 ? SERVE_EXIT_OK : r;
 	verbose = o.verbose;
 	if (serve_addr_parse(o.listen, &a, &why) < 0) {
-		fprintf(stderr, PREFIX "cannot read --listen '%s': %s\nTry 'errwhy serve --help'.\n",
-			o.listen, why);
-		return SERVE_EXIT_USAGE;
+		return usage_error("cannot read --listen '%s': %s", ew_cli_quote(o.listen), why);
 	}
 	if (!a.loopback && !o.public_ok) {
 		fprintf(stderr, PREFIX "%s is not a loopback address: other machines could reach "
