@@ -19,6 +19,8 @@ import time
 import urllib.parse
 
 ERRWHY = sys.argv[1]
+# The server errwhy runs: in the build tree's web/, beside errwhy's src/.
+SERVER = os.path.join(os.path.dirname(os.path.abspath(ERRWHY)), "..", "web", "errwhy-serve")
 HEADERS = {
     "content-security-policy": "default-src 'none'; style-src 'self'; script-src 'self'; "
     "img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
@@ -397,9 +399,18 @@ def test_privileged_port():
         skip("a privileged port is explained", "needs root (to become nobody) and port 80 "
              "below net.ipv4.ip_unprivileged_port_start")
         return
-    r = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                        ERRWHY, "serve", "--listen", "127.0.0.1:80"], capture_output=True,
-                       text=True, timeout=300)
+    # Copies that nobody can reach: the build tree may lie under a directory only root may
+    # enter (a clone in /root, a mktemp -d), and errwhy finds errwhy-serve beside itself.
+    d = tempfile.mkdtemp()
+    try:
+        os.chmod(d, 0o755)
+        for exe in (ERRWHY, SERVER):
+            shutil.copy(exe, d)
+        r = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                            os.path.join(d, "errwhy"), "serve", "--listen", "127.0.0.1:80"],
+                           capture_output=True, text=True, timeout=300)
+    finally:
+        shutil.rmtree(d)
     if r.returncode in (126, 127) or "Permission denied" in r.stderr and "EACCES" not in r.stderr:
         skip("a privileged port is explained", "nobody cannot run %s" % ERRWHY)
         return
