@@ -583,6 +583,10 @@ enum ew_html_mode {
 int ew_render_html_index(struct ew_buf *b, enum ew_html_mode mode);
 /* One entry's page: every section of ew_render_text(), an anchor on each. */
 int ew_render_html_entry(struct ew_buf *b, const struct ew_entry *e, enum ew_html_mode mode);
+/* The page of an alias (EWOULDBLOCK): the name it stands for on Linux, linked. The server
+ * redirects instead; the static export, which cannot, writes this. */
+int ew_render_html_alias(struct ew_buf *b, const struct ew_entry *e, const char *alias,
+			 enum ew_html_mode mode);
 struct ew_answer;
 /* The answers to a search-box query (a server page: EW_HTML_SERVER links). */
 int ew_render_html_search(struct ew_buf *b, const struct ew_answer *a);

@@ -190,6 +190,15 @@ static int write_pages(struct site *s)
 		rc = put_rendered(s, path, ew_render_html_entry(&s->out, e, EW_HTML_SITE));
 		if (rc)
 			return rc;
+		/* errno/EWOULDBLOCK.html, where a reader of another reference would look. */
+		for (size_t k = 1; k < e->n_numbers; k++) {
+			const char *alias = e->numbers[k].name;
+			snprintf(path, sizeof(path), "errno/%s.html", alias);
+			rc = put_rendered(s, path, ew_render_html_alias(&s->out, e, alias,
+									EW_HTML_SITE));
+			if (rc)
+				return rc;
+		}
 	}
 	return EW_EXIT_OK;
 }

@@ -297,3 +297,36 @@ int ew_render_html_entry(struct ew_buf *b, const struct ew_entry *e, enum ew_htm
 	ew_html_close(b, &c);
 	return b->failed ? -ENOMEM : 0;
 }
+
+int ew_render_html_alias(struct ew_buf *b, const struct ew_entry *e, const char *alias,
+			 enum ew_html_mode mode)
+{
+	struct ew_html_ctx c = {.mode = mode, .root = "../"};
+	struct ew_buf title;
+
+	if (!b || !e || !alias || (unsigned)mode > EW_HTML_SITE)
+		return -EINVAL;
+	ew_buf_init(&title);
+	ew_html_escape_str(&title, alias);
+	ew_buf_puts(&title, " is ");
+	ew_html_escape_str(&title, e->name);
+	ew_buf_puts(&title, " — errwhy");
+	if (title.failed) {
+		ew_buf_free(&title);
+		return -ENOMEM;
+	}
+	ew_html_open(b, &c, title.data, NULL, "alias-page");
+	ew_buf_free(&title);
+	ew_buf_puts(b, "<h1>");
+	ew_html_escape_str(b, alias);
+	ew_buf_puts(b, "</h1>\n<p>");
+	ew_html_escape_str(b, alias);
+	ew_buf_puts(b, " is another name for <a href=\"");
+	ew_html_href_entry(b, &c, e->name);
+	ew_buf_puts(b, "\">");
+	ew_html_escape_str(b, e->name);
+	ew_buf_printf(b, "</a> on Linux: the same number, %d, and the same page.</p>\n", e->number);
+	ew_html_back_link(b, &c);
+	ew_html_close(b, &c);
+	return b->failed ? -ENOMEM : 0;
+}

@@ -306,6 +306,8 @@ static void test_bad_arguments(void **state)
 	assert_int_equal(ew_render_html_entry(&b, NULL, EW_HTML_SITE), -EINVAL);
 	assert_int_equal(ew_render_html_entry(NULL, e, EW_HTML_SITE), -EINVAL);
 	assert_int_equal(ew_render_html_entry(&b, e, (enum ew_html_mode)-1), -EINVAL);
+	assert_int_equal(ew_render_html_alias(&b, e, NULL, EW_HTML_SITE), -EINVAL);
+	assert_int_equal(ew_render_html_alias(&b, NULL, "EWOULDBLOCK", EW_HTML_SITE), -EINVAL);
 	assert_int_equal(ew_render_html_search(&b, NULL), -EINVAL);
 	assert_int_equal(ew_render_html_search(NULL, &a), -EINVAL);
 	a.kind = (enum ew_answer_kind)99;
