@@ -155,18 +155,25 @@ static void fix(struct ew_buf *b, const struct ew_fix *f, size_t number)
 	section_close(b);
 }
 
+/* <ul class="cls">, one <li> per item, each written by put (prose markup or a reference). */
+static void item_list(struct ew_buf *b, const char *cls, const char *const *items, size_t n,
+		      void (*put)(struct ew_buf *, const char *))
+{
+	ew_buf_printf(b, "<ul class=\"%s\">\n", cls);
+	for (size_t i = 0; i < n; i++) {
+		ew_buf_puts(b, "<li>");
+		put(b, items[i]);
+		ew_buf_puts(b, "</li>\n");
+	}
+	ew_buf_puts(b, "</ul>\n");
+}
+
 static void avoid(struct ew_buf *b, const struct ew_entry *e)
 {
 	if (!e->n_avoid)
 		return;
 	section_open(b, "what-not-to-do", "What not to do", NULL);
-	ew_buf_puts(b, "<ul class=\"avoid\">\n");
-	for (size_t i = 0; i < e->n_avoid; i++) {
-		ew_buf_puts(b, "<li>");
-		ew_html_inline_str(b, e->avoid[i]);
-		ew_buf_puts(b, "</li>\n");
-	}
-	ew_buf_puts(b, "</ul>\n");
+	item_list(b, "avoid", e->avoid, e->n_avoid, ew_html_inline_str);
 	section_close(b);
 }
 
@@ -211,13 +218,7 @@ static void numbers(struct ew_buf *b, const struct ew_entry *e)
 static void sources(struct ew_buf *b, const struct ew_entry *e)
 {
 	section_open(b, "sources", "Sources", NULL);
-	ew_buf_puts(b, "<ul class=\"sources\">\n");
-	for (size_t i = 0; i < e->n_sources; i++) {
-		ew_buf_puts(b, "<li>");
-		ew_html_reference(b, e->sources[i]);
-		ew_buf_puts(b, "</li>\n");
-	}
-	ew_buf_puts(b, "</ul>\n");
+	item_list(b, "sources", e->sources, e->n_sources, ew_html_reference);
 	section_close(b);
 }
 
