@@ -645,6 +645,10 @@ int ew_render_json_list(struct ew_buf *b, bool pretty);
 /* An answer: {"query":..,"kind":"lookup","matches":[{"name","family","number","title",
  * "confidence","match":{...},"context":{...}}...],"suggest":[..]}. */
 int ew_render_json_answer(struct ew_buf *b, const struct ew_answer *a, bool pretty);
+/* An API error: {"error":"not found","path":"/api/v1/x","max_bytes":8192}; path (outside
+ * bytes, len of them, escaped and cut after 1024 characters) may be NULL, max_bytes < 0 leaves it out. */
+int ew_render_json_error(struct ew_buf *b, const char *error, const char *path, size_t len,
+			 long max_bytes);
 
 #ifdef __cplusplus
 }

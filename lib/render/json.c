@@ -362,13 +362,13 @@ static json_t *answer_match(const struct ew_match *m)
 
 /* Outside bytes as a JSON string: escaped first, as everywhere, so that invalid UTF-8 (which
  * json_string() refuses) and controls come out visible. */
-static json_t *text_escaped(const char *s, size_t n)
+static json_t *text_escaped(const char *s, size_t n, size_t max_chars)
 {
 	struct ew_buf b;
 	json_t *v;
 
 	ew_buf_init(&b);
-	ew_buf_append_escaped(&b, s, n, SIZE_MAX);
+	ew_buf_append_escaped(&b, s, n, max_chars);
 	v = b.failed ? NULL : json_string(b.data ? b.data : "");
 	ew_buf_free(&b);
 	return v;
@@ -390,9 +390,26 @@ int ew_render_json_answer(struct ew_buf *b, const struct ew_answer *a, bool pret
 	for (size_t i = 0; i < a->n_suggest && ok; i++)
 		ok = ew_json_append(suggest, json_string(a->suggest[i]->name));
 	/* The query is raw bytes: as JSON text, escaped and cut as a span is. */
-	ok = ok && ew_json_set(o, "query", text_escaped(a->query, a->query_len)) &&
+	ok = ok && ew_json_set(o, "query", text_escaped(a->query, a->query_len, SIZE_MAX)) &&
 	     ew_json_set(o, "kind", json_string(ew_answer_kind_key(a->kind)));
 	ok = ew_json_set(o, "matches", matches) && ok;
 	ok = ew_json_set(o, "suggest", suggest) && ok;
 	return ew_json_dump(b, ew_json_ok(o, ok), pretty);
+}
+
+int ew_render_json_error(struct ew_buf *b, const char *error, const char *path, size_t len,
+			 long max_bytes)
+{
+	json_t *o;
+	bool ok;
+
+	if (!b || !error)
+		return -EINVAL;
+	o = json_object();
+	ok = ew_json_set(o, "error", json_string(error));
+	if (ok && path)
+		ok = ew_json_set(o, "path", text_escaped(path, len, 1024));
+	if (ok && max_bytes >= 0)
+		ok = ew_json_set(o, "max_bytes", json_integer(max_bytes));
+	return ew_json_dump(b, ew_json_ok(o, ok), false);
 }

@@ -157,6 +157,33 @@ static void test_api_entry_and_list(void **state)
 	assert_int_equal(ew_render_json_list(NULL, false), -EINVAL);
 }
 
+/* An API error names the path asked, escaped (controls, invalid UTF-8), as valid JSON. */
+static void test_api_error(void **state)
+{
+	static const char path[] = "/api/v1/\x1b[31m\xff";
+	struct ew_buf b;
+	json_t *v;
+	(void)state;
+
+	ew_buf_init(&b);
+	assert_int_equal(ew_render_json_error(&b, "not found", path, sizeof(path) - 1, -1), 0);
+	v = json_loads(b.data, 0, NULL);
+	assert_non_null(v);
+	assert_string_equal(json_string_value(json_object_get(v, "error")), "not found");
+	assert_string_equal(json_string_value(json_object_get(v, "path")), "/api/v1/\\x1b[31m\\xff");
+	assert_null(json_object_get(v, "max_bytes"));
+	json_decref(v);
+	ew_buf_free(&b);
+	ew_buf_init(&b);
+	assert_int_equal(ew_render_json_error(&b, "query too long", NULL, 0, 8192), 0);
+	v = json_loads(b.data, 0, NULL);
+	assert_int_equal(json_integer_value(json_object_get(v, "max_bytes")), 8192);
+	assert_null(json_object_get(v, "path"));
+	json_decref(v);
+	ew_buf_free(&b);
+	assert_int_equal(ew_render_json_error(&b, NULL, NULL, 0, -1), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -167,6 +194,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_query_json),
 		cmocka_unit_test(test_limits_and_bad_arguments),
 		cmocka_unit_test(test_api_entry_and_list),
+		cmocka_unit_test(test_api_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,41 +73,15 @@ static enum MHD_Result send_static(struct MHD_Connection *c, unsigned status, co
 	return send_body(c, status, &b, type);
 }
 
-/* Outside bytes as a JSON string: made printable by the one escaper first (invalid UTF-8 and
- * controls become \xNN), then quoted; serve_json_harden() takes care of '<' and friends. */
-static void put_json_string(struct ew_buf *b, const char *s, size_t n)
-{
-	struct ew_buf t;
-
-	ew_buf_init(&t);
-	ew_buf_append_escaped(&t, s, n, 1024);
-	ew_buf_putc(b, '"');
-	for (size_t i = 0; i < t.len; i++) {
-		if (t.data[i] == '"' || t.data[i] == '\\')
-			ew_buf_putc(b, '\\');
-		ew_buf_putc(b, t.data[i]);
-	}
-	ew_buf_putc(b, '"');
-	if (t.failed)
-		b->failed = true;
-	ew_buf_free(&t);
-}
-
 static enum MHD_Result send_json_error(struct MHD_Connection *c, unsigned status,
 				       const char *error, const char *path)
 {
 	struct ew_buf b;
 
 	ew_buf_init(&b);
-	ew_buf_printf(&b, "{\"error\":\"%s\"", error);
-	if (path) {
-		ew_buf_puts(&b, ",\"path\":");
-		put_json_string(&b, path, strlen(path));
-	}
-	if (status == MHD_HTTP_URI_TOO_LONG)
-		ew_buf_printf(&b, ",\"max_bytes\":%d", EW_ANSWER_MAX_QUERY);
-	ew_buf_puts(&b, "}\n");
-	if (serve_json_harden(&b) < 0) {
+	if (ew_render_json_error(&b, error, path, path ? strlen(path) : 0,
+				 status == MHD_HTTP_URI_TOO_LONG ? EW_ANSWER_MAX_QUERY : -1) < 0 ||
+	    serve_json_harden(&b) < 0) {
 		ew_buf_free(&b);
 		return MHD_NO;
 	}
