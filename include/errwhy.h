@@ -18,8 +18,13 @@ extern "C" {
  * below) points into tables compiled into the library: never NULL unless a field's comment says
  * so, never to be freed, valid for as long as the library is loaded. */
 
+/* The number spaces people meet when a program fails on Linux (catalog/README.md, "Families"). */
 enum ew_family {
-	EW_FAMILY_ERRNO,
+	EW_FAMILY_ERRNO,    /* errno values: EADDRINUSE 98 */
+	EW_FAMILY_SIGNAL,   /* signals: SIGKILL 9 */
+	EW_FAMILY_EXIT,     /* exit statuses: 127, 137 (128+SIGKILL), 203 (systemd's EXIT_EXEC) */
+	EW_FAMILY_RESOLVER, /* getaddrinfo's EAI_* codes, glibc's (negative) numbers: EAI_NONAME -2 */
+	EW_FAMILY_KERNEL,   /* kernel-internal codes seen in logs and strace: EPROBE_DEFER 517 */
 	EW_FAMILY_COUNT
 };
 
@@ -34,6 +39,7 @@ enum ew_system {
 	EW_SYS_LINUX_MIPS,
 	EW_SYS_LINUX_PARISC,
 	EW_SYS_LINUX_SPARC,
+	EW_SYS_MUSL,        /* musl libc: its getaddrinfo codes */
 	EW_SYS_COUNT
 };
 
@@ -70,15 +76,30 @@ struct ew_numbers {
  * Prose fields hold paragraphs separated by a blank line; absent sections are NULL / 0. */
 struct ew_entry {
 	enum ew_family family;
-	const char *name;
-	int number;          /* on this system, from <errno.h> at build time */
-	const char *message; /* strerror() in the C locale at build time */
+	const char *name;    /* unique across families; an exit entry's is its status, "137" */
+	/* On this system, from the family's header at build time (<errno.h>, <signal.h>,
+	 * <netdb.h>), the exit status, or the kernel's code. */
+	int number;
+	/* strerror(), strsignal() or gai_strerror() in the C locale at build time; for exit
+	 * statuses and kernel codes, the title. */
+	const char *message;
 	const char *title;
 	const char *category;
 	bool common;
 	bool complete;
 	enum ew_confidence confidence;
 	const char *meaning;
+	/* Signals: the default action ("term", "core", "ign", "stop", "cont"; NULL for other
+	 * families), whether a handler can catch it, and who sends it, each with its source. */
+	const char *action;
+	bool catchable;
+	const char *const *senders;
+	const char *const *sender_sources;
+	size_t n_senders;
+	/* Exit statuses: the symbolic name (EXIT_EXEC, EX_USAGE, the signal of 128+N) or NULL;
+	 * signal: N for 128+N, else 0. */
+	const char *symbol;
+	int signal;
 	const char *const *causes;
 	size_t n_causes;
 	/* Parallel to causes: what supports each ("unlink(2)", "linux v6.1 fs/namei.c"), or NULL. */
@@ -106,8 +127,17 @@ size_t ew_entry_count(void);
 /* The entry at index, or NULL when index >= ew_entry_count(). */
 const struct ew_entry *ew_entry_at(size_t index);
 
-const char *ew_family_key(enum ew_family family);     /* "errno" */
-const char *ew_family_label(enum ew_family family);   /* "Linux / POSIX" */
+const char *ew_family_key(enum ew_family family);     /* "errno", "signal" */
+const char *ew_family_label(enum ew_family family);   /* "Linux / POSIX", "Signals" */
+/* The family for a key ("signal"), or -1 for an unknown key or NULL. */
+int ew_family_parse(const char *key);
+/* The systems an entry of the family has numbers for (1u << enum ew_system), in the order
+ * ew_family_system_at() gives them; and the JSON key of each ("windows" for getaddrinfo's
+ * WSA codes). n_systems counts the family's systems; 0 for exit statuses and kernel codes. */
+size_t ew_family_n_systems(enum ew_family family);
+/* The i-th system of the family, or -1 past the end. */
+int ew_family_system_at(enum ew_family family, size_t i);
+const char *ew_family_system_key(enum ew_family family, enum ew_system system);
 const char *ew_system_key(enum ew_system system);     /* "darwin": the JSON key */
 const char *ew_system_label(enum ew_system system);   /* "macOS / Darwin" */
 const char *ew_confidence_key(enum ew_confidence c);  /* "medium" */
@@ -530,11 +560,14 @@ struct ew_repro_report {
 	char **steps;        /* what it did, one line each, in order */
 	size_t n_steps;
 	char *call;          /* the call under test ("bind(127.0.0.1:41237)"), NULL if none named */
-	int got;             /* the errno the call returned; 0 it succeeded; -1 none came back */
+	int got;             /* the value the call produced (see lib/repro/repro.h): an errno, 0
+			      * it succeeded, a signal, ...; EW_REPRO_NO_VALUE: none came back */
 	char *reason;        /* why it was skipped, failed or mismatched; NULL when reproduced */
 	char *dir;           /* the private directory it ran in */
 	int cleanup_error;   /* 0, or -errno: the private directory could not be removed whole */
 };
+
+#define EW_REPRO_NO_VALUE INT32_MIN
 
 /* Whether e has a built-in reproduction. */
 bool ew_repro_available(const struct ew_entry *e);
@@ -547,6 +580,9 @@ const char *ew_repro_result_key(enum ew_repro_result res); /* "reproduced"; "?" 
 /* The name of an errno value on this system ("EADDRINUSE", an entry's own name for an alias's
  * number), "success" for 0, or NULL for a number no entry has. */
 const char *ew_repro_errno_name(int number);
+/* The same in any family: "SIGKILL" for (EW_FAMILY_SIGNAL, 9), "137" for an exit status with
+ * an entry; NULL when no entry of the family has the number. */
+const char *ew_family_number_name(enum ew_family family, int number);
 
 /* What `errwhy repro NAME` prints of one report: its steps, the call, the errno it got and
  * whether that is the one expected. */

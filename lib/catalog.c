@@ -2,6 +2,7 @@
  * confidence levels that every renderer shares. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "catalog.h"
 
@@ -15,22 +16,56 @@ const struct ew_entry *ew_entry_at(size_t index)
 	return index < ew_catalog_size ? &ew_catalog[index] : NULL;
 }
 
+static const struct {
+	const char *key, *label;
+	const enum ew_system *systems;
+	size_t n_systems;
+} families[EW_FAMILY_COUNT] = {
+	[EW_FAMILY_ERRNO] = {"errno", "Linux / POSIX", (const enum ew_system[]){
+		EW_SYS_DARWIN, EW_SYS_FREEBSD, EW_SYS_OPENBSD, EW_SYS_WINDOWS_WSA, EW_SYS_WINDOWS_CRT,
+		EW_SYS_LINUX_ALPHA, EW_SYS_LINUX_MIPS, EW_SYS_LINUX_PARISC, EW_SYS_LINUX_SPARC}, 9},
+	[EW_FAMILY_SIGNAL] = {"signal", "Signals", (const enum ew_system[]){
+		EW_SYS_DARWIN, EW_SYS_FREEBSD, EW_SYS_OPENBSD, EW_SYS_LINUX_ALPHA, EW_SYS_LINUX_MIPS,
+		EW_SYS_LINUX_PARISC, EW_SYS_LINUX_SPARC}, 7},
+	[EW_FAMILY_EXIT] = {"exit", "Exit statuses", NULL, 0},
+	[EW_FAMILY_RESOLVER] = {"resolver", "getaddrinfo errors", (const enum ew_system[]){
+		EW_SYS_MUSL, EW_SYS_DARWIN, EW_SYS_FREEBSD, EW_SYS_OPENBSD, EW_SYS_WINDOWS_WSA}, 5},
+	[EW_FAMILY_KERNEL] = {"kernel", "Kernel-internal codes", NULL, 0},
+};
+
 const char *ew_family_key(enum ew_family family)
 {
-	switch (family) {
-	case EW_FAMILY_ERRNO: return "errno";
-	case EW_FAMILY_COUNT: break;
-	}
-	return "?";
+	return (unsigned)family < EW_FAMILY_COUNT ? families[family].key : "?";
 }
 
 const char *ew_family_label(enum ew_family family)
 {
-	switch (family) {
-	case EW_FAMILY_ERRNO: return "Linux / POSIX";
-	case EW_FAMILY_COUNT: break;
-	}
-	return "?";
+	return (unsigned)family < EW_FAMILY_COUNT ? families[family].label : "?";
+}
+
+int ew_family_parse(const char *key)
+{
+	for (int f = 0; key && f < EW_FAMILY_COUNT; f++)
+		if (strcmp(key, families[f].key) == 0)
+			return f;
+	return -1;
+}
+
+size_t ew_family_n_systems(enum ew_family family)
+{
+	return (unsigned)family < EW_FAMILY_COUNT ? families[family].n_systems : 0;
+}
+
+int ew_family_system_at(enum ew_family family, size_t i)
+{
+	return i < ew_family_n_systems(family) ? (int)families[family].systems[i] : -1;
+}
+
+const char *ew_family_system_key(enum ew_family family, enum ew_system system)
+{
+	if (family == EW_FAMILY_RESOLVER && system == EW_SYS_WINDOWS_WSA)
+		return "windows";
+	return ew_system_key(system);
 }
 
 static const struct {
@@ -45,6 +80,7 @@ static const struct {
 	[EW_SYS_LINUX_MIPS] = {"linux_mips", "Linux on MIPS"},
 	[EW_SYS_LINUX_PARISC] = {"linux_parisc", "Linux on PA-RISC"},
 	[EW_SYS_LINUX_SPARC] = {"linux_sparc", "Linux on SPARC"},
+	[EW_SYS_MUSL] = {"musl", "musl libc"},
 };
 
 const char *ew_system_key(enum ew_system system)
@@ -67,6 +103,17 @@ const char *ew_confidence_key(enum ew_confidence c)
 	return "?";
 }
 
+/* What a reproduction's call did to earn the mark: "bind() ... returned EADDRINUSE". */
+static const char *outcome_verb(enum ew_family family)
+{
+	switch (family) {
+	case EW_FAMILY_SIGNAL: return "got";
+	case EW_FAMILY_EXIT: return "exited with";
+	case EW_FAMILY_KERNEL: return "showed a tracer";
+	default: return "returned";
+	}
+}
+
 /* The sentence that backs the mark: what ran, or why nothing could. */
 int ew_confidence_evidence(const struct ew_entry *e, char *buf, size_t size)
 {
@@ -76,8 +123,8 @@ int ew_confidence_evidence(const struct ew_entry *e, char *buf, size_t size)
 		return -EINVAL;
 	switch (e->confidence) {
 	case EW_CONFIDENCE_HIGH:
-		n = snprintf(buf, size, "reproduced: %s returned %s (errwhy repro %s)",
-			     e->repro_call, e->name, e->name);
+		n = snprintf(buf, size, "reproduced: %s %s %s (errwhy repro %s)", e->repro_call,
+			     outcome_verb(e->family), e->name, e->name);
 		break;
 	case EW_CONFIDENCE_MEDIUM:
 		n = snprintf(buf, size, "documented, not reproduced here: %s",

@@ -50,7 +50,9 @@ struct fix {
 	int line;
 };
 
-#define N_SYSTEMS 9
+/* The systems of "Numbers on other systems", in the order of enum ew_system (errwhy.h); each
+ * family shows some of them (tools/families.c). */
+#define N_SYSTEMS 10
 
 struct numbers_row {
 	char *name;
@@ -82,6 +84,16 @@ struct entry {
 	struct list sources;
 	int number;
 	const char *message;
+	/* The other families (catalog/README.md, "Families"): */
+	char *action;             /* signal: term, core, ign, stop, cont */
+	bool catchable;           /* signal: false only for SIGKILL and SIGSTOP */
+	struct list senders;      /* signal: "Who sends it", and each item's Source: */
+	struct list sender_sources;
+	char *symbol;             /* exit: EXIT_EXEC, EX_USAGE, SIGKILL for 128+N; or NULL */
+	int signal;               /* exit 128+N: N; else 0 */
+	char *number_key;         /* kernel: "- number: 517" as written */
+	bool generated;           /* made by catalogc (exit 128+N), not read from a file */
+	const struct entry *from; /* generated: the signal entry it was made from */
 };
 
 struct lines {
@@ -105,6 +117,30 @@ void skip_blank(struct parser *p);
 char *read_paragraphs(struct parser *p, const char *stop_at);
 /* A fenced block: ```info, lines, ```. Returns the text; *lang gets the info string. */
 char *read_fence(struct parser *p, char **lang);
+
+/* ---- families (tools/families.c): what differs between errno, signal, exit, ... ------- */
+
+struct family {
+	const char *key;              /* the folder: "signal" */
+	const char *enum_name;        /* "EW_FAMILY_SIGNAL" */
+	const char *const *categories; /* NULL-terminated */
+	const char *const *keys;       /* the header keys it takes besides category and common */
+	const int *columns;            /* the numbers table's systems (index into system keys) */
+	int n_columns;                 /* 0: the family has no numbers table */
+	const char *const *column_labels; /* as the table header writes them */
+	bool senders;                  /* has "Who sends it" */
+};
+
+extern const struct family families[];
+extern const size_t n_families;
+const struct family *family_find(const char *key);
+/* Reads this system's number and message of e (which names an entry of its family) and lints
+ * its names, aliases and family keys; covered marks the names it stands for. */
+void family_check(struct entry *e);
+/* Lints what no entry covers: every name this system defines needs one. */
+void family_check_coverage(const char *root);
+/* The exit entries 128+N, one per signal entry with N below 32, appended to *entries. */
+void family_add_signal_exits(struct entry **entries, size_t *n);
 
 /* ---- proof (tools/proof.c): claim sources, built-in reproductions, checked examples ------ */
 

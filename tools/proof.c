@@ -65,6 +65,15 @@ static size_t claim_item_len(const char *s)
 		v = location_len(s + n);
 		return v ? n + v : 0;
 	}
+	/* systemd numbers its releases without dots: "systemd v252 src/core/execute.c". */
+	if (starts_with(s, "systemd v")) {
+		if (!(v = strspn(s + 9, "0123456789")) || s[9 + v] != ' ' ||
+		    !starts_with(s + 10 + v, "src/"))
+			return 0;
+		n = 10 + v;
+		v = location_len(s + n);
+		return v ? n + v : 0;
+	}
 	/* A page or header ends at ", ", at a quoted phrase, or at the end. */
 	n = strcspn(s, " ,");
 	char *item = strndup(s, n);
@@ -93,7 +102,8 @@ void check_claim_source(const char *path, int line, const char *value)
 		size_t n = claim_item_len(s);
 		if (!n) {
 			lint(path, line, "Source: cannot read '%s': expected page(n) [\"phrase\"], "
-			     "<header.h>, linux vX.Y dir/file.c [(function)] or glibc X.Y file.c", s);
+			     "<header.h>, linux vX.Y dir/file.c [(function)], glibc X.Y file.c or "
+			     "systemd vN src/file.c", s);
 			return;
 		}
 		s += n;

@@ -32,9 +32,14 @@ enum ew_repro_record {
  * sees a missing record as a child that ended without saying. */
 void ew_repro_send(struct ew_repro *r, enum ew_repro_record type, const char *text);
 
+/* "EADDRINUSE (Address already in use)", "SIGKILL (Killed)", "exit status 127": a body's
+ * value in its family's words; a string to free, or NULL when out of memory. */
+char *ew_repro_value_words(enum ew_family family, int v);
+
 /* Runs fn as a reproduction that expects errno expected, killed after limit_ms, into out
  * (see ew_repro_run()). The unit tests call it with bodies of their own. */
-int ew_repro_run_fn(int (*fn)(struct ew_repro *r), int expected, unsigned limit_ms,
+int ew_repro_run_fn(int (*fn)(struct ew_repro *r), enum ew_family family, int expected,
+		    unsigned limit_ms,
 		    struct ew_repro_report *out);
 
 /* Removes the private directory dir and everything in it, giving back the permissions a body

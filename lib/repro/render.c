@@ -14,17 +14,23 @@ static const char *expected_name(const struct ew_repro_report *r)
 	return r->entry ? r->entry->name : "?";
 }
 
-/* "EADDRINUSE (Address already in use)", or the number where no entry has it. */
-static void put_errno(struct ew_buf *b, int e)
+/* "EADDRINUSE (Address already in use)", "SIGKILL (Killed)", or the number where no entry
+ * has it. */
+static void put_value(struct ew_buf *b, const struct ew_repro_report *r)
 {
-	const char *name = ew_repro_errno_name(e);
+	enum ew_family family = r->entry ? r->entry->family : EW_FAMILY_ERRNO;
+	char *words;
 
-	if (e == 0)
+	if (r->got == 0 && family == EW_FAMILY_ERRNO) {
 		ew_buf_puts(b, "0: the call succeeded");
-	else if (name)
-		ew_buf_printf(b, "%s (%s)", name, strerror(e));
-	else
-		ew_buf_printf(b, "errno %d (%s)", e, strerror(e));
+		return;
+	}
+	if (!(words = ew_repro_value_words(family, r->got))) {
+		b->failed = true;
+		return;
+	}
+	ew_buf_puts(b, words);
+	free(words);
 }
 
 int ew_render_repro_text(struct ew_buf *b, const struct ew_repro_report *r)
@@ -47,9 +53,9 @@ int ew_render_repro_text(struct ew_buf *b, const struct ew_repro_report *r)
 		ew_buf_put_escaped(b, r->call);
 		ew_buf_putc(b, '\n');
 	}
-	if (r->got >= 0) {
+	if (r->got != EW_REPRO_NO_VALUE) {
 		ew_buf_puts(b, "got:  ");
-		put_errno(b, r->got);
+		put_value(b, r);
 		ew_buf_putc(b, '\n');
 	}
 	ew_buf_printf(b, "%s", ew_repro_result_key(r->result));
@@ -132,10 +138,14 @@ static json_t *text_or_null(const char *s)
 static json_t *report_json(const struct ew_repro_report *r)
 {
 	json_t *o = json_object();
-	const char *got = r->got > 0 ? ew_repro_errno_name(r->got) : NULL;
+	bool some = r->got != EW_REPRO_NO_VALUE && (r->got != 0 || (r->entry &&
+		    r->entry->family != EW_FAMILY_ERRNO));
+	const char *got = some ? ew_family_number_name(r->entry ? r->entry->family
+								: EW_FAMILY_ERRNO, r->got)
+			       : NULL;
 	char number[24];
 
-	if (r->got > 0 && !got) {
+	if (some && !got) {
 		snprintf(number, sizeof(number), "%d", r->got);
 		got = number;
 	}

@@ -12,8 +12,12 @@
  * and reads what it reports through the functions below.
  *
  * The body's contract:
- *   - return the errno value that the call under test set, right after that call (0 when the
- *     call unexpectedly succeeded), having named that call with ew_repro_call() just before;
+ *   - return the number the entry stands for as the call under test produced it, right after
+ *     that call, having named that call with ew_repro_call() just before: the errno value it
+ *     set (0 when it unexpectedly succeeded); for a signal, the signal that ended, stopped or
+ *     reached the child (0 when none did); for an exit status, the status the child exited
+ *     with; for a getaddrinfo code, what getaddrinfo() returned (negative); for a kernel code,
+ *     the value a tracer saw the system call return, made positive;
  *   - or return ew_repro_skip(r, "reason") when this machine cannot run it (no privilege, no
  *     namespaces, a missing file system), or ew_repro_fail(r, "what") when a set-up step failed;
  *   - touch nothing of the user's: only the private directory, loopback or a private network
@@ -41,6 +45,7 @@
 #include <math.h>
 #include <mqueue.h>
 #include <net/if.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -82,8 +87,9 @@
 #include <wchar.h>
 
 /* What a body returns besides an errno value. */
-#define EW_REPRO_SKIP (-1)
-#define EW_REPRO_FAIL (-2)
+/* Far below any value a body returns: getaddrinfo's codes are small negative numbers. */
+#define EW_REPRO_SKIP (INT_MIN + 1)
+#define EW_REPRO_FAIL (INT_MIN + 2)
 
 struct ew_repro;
 

@@ -211,11 +211,39 @@ static char *format(const char *fmt, ...)
 	return n < 0 ? NULL : s;
 }
 
-static char *errno_words(int e)
+/* "EADDRINUSE (Address already in use)", "SIGKILL (Killed)", "exit status 127": a value a
+ * body returned, in the words of the entry's family. */
+char *ew_repro_value_words(enum ew_family family, int v)
 {
-	const char *name = ew_repro_errno_name(e);
+	const char *name = ew_family_number_name(family, v);
+	const struct ew_entry *e = NULL;
 
-	return name ? format("%s (%s)", name, strerror(e)) : format("errno %d (%s)", e, strerror(e));
+	for (size_t i = 0; name && i < ew_catalog_size && !e; i++)
+		if (ew_catalog[i].family == family && strcmp(ew_catalog[i].name, name) == 0)
+			e = &ew_catalog[i];
+	switch (family) {
+	case EW_FAMILY_ERRNO:
+		return name ? format("%s (%s)", name, strerror(v))
+			    : format("errno %d (%s)", v, strerror(v));
+	case EW_FAMILY_EXIT:
+		return format("exit status %d", v);
+	case EW_FAMILY_RESOLVER:
+		return name ? format("%s (%s)", name, gai_strerror(v)) : format("getaddrinfo %d", v);
+	default:
+		return e ? format("%s (%s)", e->name, e->message)
+			 : format("%s %d", ew_family_key(family), v);
+	}
+}
+
+/* Whether a body's return value can be one of the family's numbers. */
+static bool in_range(enum ew_family family, int v)
+{
+	switch (family) {
+	case EW_FAMILY_SIGNAL: return v >= 0 && v <= 64;
+	case EW_FAMILY_EXIT: return v >= 0 && v <= 255;
+	case EW_FAMILY_RESOLVER: return v >= -4095 && v <= 0;
+	default: return v >= 0 && v <= 4095;
+	}
 }
 
 static char *signal_words(int sig)
@@ -243,9 +271,9 @@ static char *no_end_reason(bool timed_out, int status, unsigned limit_ms)
 /* The outcome, from the end record or, without one, from how the child ended. The strings
  * taken from rd are handed over to out. */
 static void judge(struct reading *rd, bool timed_out, int status, unsigned limit_ms,
-		  int expected, struct ew_repro_report *out)
+		  enum ew_family family, int expected, struct ew_repro_report *out)
 {
-	out->got = -1;
+	out->got = EW_REPRO_NO_VALUE;
 	if (!rd->ended) {
 		out->result = EW_REPRO_FAILED;
 		out->reason = no_end_reason(timed_out, status, limit_ms);
@@ -257,16 +285,18 @@ static void judge(struct reading *rd, bool timed_out, int status, unsigned limit
 		out->result = EW_REPRO_FAILED;
 		out->reason = rd->fail ? rd->fail : format("a set-up step failed, not named");
 		rd->fail = NULL;
-	} else if (rd->rc < 0 || rd->rc > 4095) {
+	} else if (!in_range(family, rd->rc)) {
 		out->result = EW_REPRO_FAILED;
-		out->reason = format("the body returned %d, which is no errno", rd->rc);
+		out->reason = format("the body returned %d, which is no %s value", rd->rc,
+				     ew_family_key(family));
 	} else if ((out->got = rd->rc) == expected) {
 		out->result = EW_REPRO_REPRODUCED;
 	} else {
-		char *want = errno_words(expected), *got = rd->rc ? errno_words(rd->rc) : NULL;
+		char *want = ew_repro_value_words(family, expected), *got = ew_repro_value_words(family, rd->rc);
 		out->result = EW_REPRO_MISMATCH;
-		out->reason = rd->rc == 0 ? format("the call succeeded; expected %s", want)
-					  : format("got %s; expected %s", got, want);
+		out->reason = rd->rc == 0 && family != EW_FAMILY_EXIT
+			? format("the call succeeded; expected %s", want)
+			: format("got %s; expected %s", got, want);
 		free(want);
 		free(got);
 	}
@@ -304,8 +334,8 @@ static int reap(pid_t pid)
 	return status;
 }
 
-int ew_repro_run_fn(int (*fn)(struct ew_repro *r), int expected, unsigned limit_ms,
-		    struct ew_repro_report *out)
+int ew_repro_run_fn(int (*fn)(struct ew_repro *r), enum ew_family family, int expected,
+		    unsigned limit_ms, struct ew_repro_report *out)
 {
 	struct reading rd = {0};
 	pid_t parent = getpid(), pid;
@@ -313,7 +343,7 @@ int ew_repro_run_fn(int (*fn)(struct ew_repro *r), int expected, unsigned limit_
 
 	if (!fn || !out)
 		return -EINVAL;
-	*out = (struct ew_repro_report){.got = -1};
+	*out = (struct ew_repro_report){.got = EW_REPRO_NO_VALUE};
 	if (!(out->dir = make_dir()))
 		return -errno;
 	if (pipe2(fds, O_CLOEXEC) < 0) {
@@ -344,7 +374,7 @@ int ew_repro_run_fn(int (*fn)(struct ew_repro *r), int expected, unsigned limit_
 		e = got;
 		goto out;
 	}
-	judge(&rd, got == 0, status, limit_ms, expected, out);
+	judge(&rd, got == 0, status, limit_ms, family, expected, out);
 	if (!out->reason && out->result != EW_REPRO_REPRODUCED)
 		e = -ENOMEM;
 out:
@@ -383,7 +413,7 @@ int ew_repro_run(const struct ew_entry *e, struct ew_repro_report *out)
 		return -EINVAL;
 	if (!(c = case_of(e)))
 		return -ENOENT;
-	rc = ew_repro_run_fn(c->fn, e->number, EW_REPRO_TIME_LIMIT_MS, out);
+	rc = ew_repro_run_fn(c->fn, e->family, e->number, EW_REPRO_TIME_LIMIT_MS, out);
 	if (rc == 0)
 		out->entry = e;
 	return rc;
@@ -399,7 +429,7 @@ void ew_repro_report_free(struct ew_repro_report *r)
 	free(r->call);
 	free(r->reason);
 	free(r->dir);
-	*r = (struct ew_repro_report){.got = -1};
+	*r = (struct ew_repro_report){.got = EW_REPRO_NO_VALUE};
 }
 
 const char *ew_repro_result_key(enum ew_repro_result res)
@@ -415,10 +445,15 @@ const char *ew_repro_result_key(enum ew_repro_result res)
 
 const char *ew_repro_errno_name(int number)
 {
-	if (number == 0)
+	return ew_family_number_name(EW_FAMILY_ERRNO, number);
+}
+
+const char *ew_family_number_name(enum ew_family family, int number)
+{
+	if (number == 0 && family == EW_FAMILY_ERRNO)
 		return "success";
 	for (size_t i = 0; i < ew_catalog_size; i++)
-		if (ew_catalog[i].family == EW_FAMILY_ERRNO && ew_catalog[i].number == number)
+		if (ew_catalog[i].family == family && ew_catalog[i].number == number)
 			return ew_catalog[i].name;
 	return NULL;
 }

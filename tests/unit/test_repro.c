@@ -19,7 +19,7 @@ static struct ew_repro_report report;
 
 static void run(int (*fn)(struct ew_repro *r), int expected, unsigned limit_ms)
 {
-	assert_int_equal(ew_repro_run_fn(fn, expected, limit_ms, &report), 0);
+	assert_int_equal(ew_repro_run_fn(fn, EW_FAMILY_ERRNO, expected, limit_ms, &report), 0);
 }
 
 static int teardown(void **state)
@@ -106,7 +106,7 @@ static void test_skip_and_fail(void **state)
 	run(skips, EPERM, LONG_MS);
 	assert_int_equal(report.result, EW_REPRO_SKIPPED);
 	assert_string_equal(report.reason, "no widget here");
-	assert_int_equal(report.got, -1);
+	assert_int_equal(report.got, EW_REPRO_NO_VALUE);
 	ew_repro_report_free(&report);
 	run(fails, EPERM, LONG_MS);
 	assert_int_equal(report.result, EW_REPRO_FAILED);
@@ -509,7 +509,8 @@ static void test_as_nobody(void **state)
 		    setresuid(65534, 65534, 65534) < 0)
 			_exit(90);
 		setenv("TMPDIR", "/tmp", 1);
-		if (ew_repro_run_fn(route_unreachable, EHOSTUNREACH, LONG_MS, &report) < 0)
+		if (ew_repro_run_fn(route_unreachable, EW_FAMILY_ERRNO, EHOSTUNREACH, LONG_MS,
+				    &report) < 0)
 			_exit(91);
 		if (report.result == EW_REPRO_SKIPPED) {
 			print_message("# skipped as nobody: %s\n", report.reason);
@@ -518,7 +519,8 @@ static void test_as_nobody(void **state)
 		res |= report.result != EW_REPRO_REPRODUCED ? 1 : 0;
 		res |= !gone(report.dir) ? 2 : 0;
 		ew_repro_report_free(&report);
-		if (ew_repro_run_fn(userns_then_unprivileged, EACCES, LONG_MS, &report) < 0)
+		if (ew_repro_run_fn(userns_then_unprivileged, EW_FAMILY_ERRNO, EACCES, LONG_MS,
+				    &report) < 0)
 			_exit(92);
 		res |= report.result != EW_REPRO_REPRODUCED ? 4 : 0;
 		ew_repro_report_free(&report);
