@@ -129,6 +129,11 @@ const struct ew_entry *ew_entry_at(size_t index);
 
 const char *ew_family_key(enum ew_family family);     /* "errno", "signal" */
 const char *ew_family_label(enum ew_family family);   /* "Linux / POSIX", "Signals" */
+/* What one number of the family is called, with its article: "an errno value", "a signal",
+ * "an exit status", "a getaddrinfo code", "a kernel-internal code". */
+const char *ew_family_noun(enum ew_family family);
+/* A signal's default action in words: "term" -> "terminate the process". "?" if unknown. */
+const char *ew_signal_action_words(const char *action);
 /* The family for a key ("signal"), or -1 for an unknown key or NULL. */
 int ew_family_parse(const char *key);
 /* The systems an entry of the family has numbers for (1u << enum ew_system), in the order

@@ -43,6 +43,36 @@ const char *ew_family_label(enum ew_family family)
 	return (unsigned)family < EW_FAMILY_COUNT ? families[family].label : "?";
 }
 
+const char *ew_family_noun(enum ew_family family)
+{
+	switch (family) {
+	case EW_FAMILY_ERRNO: return "an errno value";
+	case EW_FAMILY_SIGNAL: return "a signal";
+	case EW_FAMILY_EXIT: return "an exit status";
+	case EW_FAMILY_RESOLVER: return "a getaddrinfo code";
+	case EW_FAMILY_KERNEL: return "a kernel-internal code";
+	case EW_FAMILY_COUNT: break;
+	}
+	return "?";
+}
+
+/* signal(7), "Signal dispositions". */
+const char *ew_signal_action_words(const char *action)
+{
+	static const char *const words[][2] = {
+		{"term", "terminate the process"},
+		{"core", "terminate the process and dump core"},
+		{"ign", "ignore the signal"},
+		{"stop", "stop the process"},
+		{"cont", "continue the process if it is stopped"},
+	};
+
+	for (size_t i = 0; action && i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(action, words[i][0]) == 0)
+			return words[i][1];
+	return "?";
+}
+
 int ew_family_parse(const char *key)
 {
 	for (int f = 0; key && f < EW_FAMILY_COUNT; f++)

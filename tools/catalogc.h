@@ -137,7 +137,10 @@ const struct family *family_find(const char *key);
 /* Reads this system's number and message of e (which names an entry of its family) and lints
  * its names, aliases and family keys; covered marks the names it stands for. */
 void family_check(struct entry *e);
-/* Lints what no entry covers: every name this system defines needs one. */
+/* Records that the catalog has the family's folder. */
+void family_present(const char *key);
+/* Lints what no entry covers: every name this system defines, in every family whose folder
+ * the catalog has, needs one. */
 void family_check_coverage(const char *root);
 /* The exit entries 128+N, one per signal entry with N below 32, appended to *entries. */
 void family_add_signal_exits(struct entry **entries, size_t *n);

@@ -193,7 +193,8 @@ static void numbers(struct ew_buf *b, const struct ew_entry *e)
 		ew_buf_puts(b, "</th>");
 	}
 	ew_buf_puts(b, "</tr></thead>\n<tbody>\n");
-	for (int sys = 0; sys < EW_SYS_COUNT; sys++) {
+	for (size_t i = 0; i < ew_family_n_systems(e->family); i++) {
+		int sys = ew_family_system_at(e->family, i);
 		ew_buf_puts(b, "<tr><th scope=\"row\">");
 		ew_html_escape_str(b, ew_system_label((enum ew_system)sys));
 		ew_buf_puts(b, "</th>");

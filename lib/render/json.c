@@ -98,9 +98,11 @@ static json_t *numbers(const struct ew_entry *e, size_t row)
 	json_t *o = json_object();
 	bool ok = ew_json_set(o, "linux", json_integer(e->number));
 
-	for (int sys = 0; sys < EW_SYS_COUNT && ok; sys++)
-		ok = ew_json_set(o, ew_system_key((enum ew_system)sys),
+	for (size_t i = 0; i < ew_family_n_systems(e->family) && ok; i++) {
+		int sys = ew_family_system_at(e->family, i);
+		ok = ew_json_set(o, ew_family_system_key(e->family, (enum ew_system)sys),
 				 number_or_null(e->numbers[row].on[sys]));
+	}
 	return ew_json_ok(o, ok);
 }
 

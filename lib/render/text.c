@@ -37,8 +37,8 @@ static void match_note(struct ew_buf *b, const struct ew_match *m, const struct 
 	case EW_MATCH_NUMBER:
 		if (!st->label_match)
 			return;
-		ew_buf_printf(b, "%ld is %s in the %s numbers of %s.", m->number, m->entry->name,
-			      ew_family_key(m->entry->family), ew_family_label(m->entry->family));
+		ew_buf_printf(b, "As %s, %s%ld is %s.", ew_family_noun(m->entry->family),
+			      m->entry->number < 0 ? "-" : "", m->number, m->entry->name);
 		break;
 	case EW_MATCH_NAME:
 	case EW_MATCH_MESSAGE:
@@ -60,13 +60,17 @@ static void evidence(struct ew_buf *b, const struct ew_entry *e, const struct ew
 	ew_wrap(b, line, 0, 2, st);
 }
 
-static void header(struct ew_buf *b, const struct ew_entry *e, const struct ew_match *m,
-		   const struct ew_text_style *st)
+/* "SIGKILL  9", "137 (SIGKILL)", "203 (EXIT_EXEC)": the name and what identifies it. Returns
+ * the columns written. */
+static size_t name_line(struct ew_buf *b, const struct ew_entry *e, const struct ew_text_style *st)
 {
-	size_t names = strlen(e->name), rest;
-	char tail[160];
+	size_t names = strlen(e->name);
 
 	ew_styled(b, EW_ANSI_NAME, e->name, st->color);
+	if (e->symbol) {
+		ew_buf_printf(b, " (%s)", e->symbol);
+		names += 3 + strlen(e->symbol);
+	}
 	for (size_t k = 1; k < e->n_numbers; k++) {
 		ew_buf_printf(b, k == 1 ? " (also %s" : ", %s", e->numbers[k].name);
 		names += (k == 1 ? 7 : 2) + strlen(e->numbers[k].name);
@@ -75,14 +79,39 @@ static void header(struct ew_buf *b, const struct ew_entry *e, const struct ew_m
 		ew_buf_putc(b, ')');
 		names++;
 	}
-	rest = (size_t)snprintf(tail, sizeof(tail), "  %d  %s  category: %s  confidence: %s",
-				e->number, ew_family_label(e->family), e->category,
+	return names;
+}
+
+/* A signal's nature in one line: what happens by default and whether a handler may step in. */
+static void signal_facts(struct ew_buf *b, const struct ew_entry *e, const struct ew_text_style *st)
+{
+	char line[300];
+
+	if (!e->action)
+		return;
+	snprintf(line, sizeof(line), "Default action: %s. %s", ew_signal_action_words(e->action),
+		 e->catchable ? "A program can catch, block or ignore it."
+			      : "No program can catch, block or ignore it.");
+	ew_wrap(b, line, 0, 2, st);
+}
+
+static void header(struct ew_buf *b, const struct ew_entry *e, const struct ew_match *m,
+		   const struct ew_text_style *st)
+{
+	size_t names = name_line(b, e, st), rest;
+	char number[16] = "", tail[160];
+
+	/* An exit status is its own name; every other entry shows its number. */
+	if (e->family != EW_FAMILY_EXIT)
+		snprintf(number, sizeof(number), "  %d", e->number);
+	rest = (size_t)snprintf(tail, sizeof(tail), "%s  %s  category: %s  confidence: %s",
+				number, ew_family_label(e->family), e->category,
 				ew_confidence_key(e->confidence));
 	/* One line when it fits; else category and confidence go under the name. */
 	if (names + rest <= st->width) {
 		ew_buf_printf(b, "%s\n", tail);
 	} else {
-		ew_buf_printf(b, "  %d  %s\n", e->number, ew_family_label(e->family));
+		ew_buf_printf(b, "%s  %s\n", number, ew_family_label(e->family));
 		ew_buf_printf(b, "category: %s  confidence: %s\n", e->category,
 			      ew_confidence_key(e->confidence));
 	}
@@ -96,6 +125,7 @@ static void header(struct ew_buf *b, const struct ew_entry *e, const struct ew_m
 		ew_buf_putc(b, '\n');
 	}
 	evidence(b, e, st);
+	signal_facts(b, e, st);
 	match_note(b, m, st);
 }
 
@@ -108,6 +138,20 @@ static void source_line(struct ew_buf *b, const char *source, unsigned indent,
 	snprintf(line, sizeof(line), "Source: %s", source);
 	ew_buf_printf(b, "%*s", (int)indent, "");
 	ew_wrap_at(b, line, indent, indent, st);
+}
+
+/* A signal's senders: a list like the causes, each with its source. */
+static void senders(struct ew_buf *b, const struct ew_entry *e, const struct ew_text_style *st)
+{
+	if (!e->n_senders)
+		return;
+	heading(b, "Who sends it", st);
+	for (size_t i = 0; i < e->n_senders; i++) {
+		ew_buf_printf(b, "%*s- ", INDENT, "");
+		ew_wrap_at(b, e->senders[i], INDENT + 2, INDENT + 2, st);
+		if (e->sender_sources[i])
+			source_line(b, e->sender_sources[i], INDENT + 2, st);
+	}
 }
 
 static void causes(struct ew_buf *b, const struct ew_entry *e, const struct ew_text_style *st)
@@ -191,6 +235,8 @@ static void numbers(struct ew_buf *b, const struct ew_entry *e, const struct ew_
 {
 	bool dash = false;
 
+	if (!e->n_numbers)
+		return;
 	heading(b, "Numbers on other systems", st);
 	if (e->n_numbers > 1) {
 		ew_buf_printf(b, "%*s%-24s", INDENT, "", "");
@@ -198,7 +244,8 @@ static void numbers(struct ew_buf *b, const struct ew_entry *e, const struct ew_
 			ew_buf_printf(b, k + 1 < e->n_numbers ? "%-14s" : "%s", e->numbers[k].name);
 		ew_buf_putc(b, '\n');
 	}
-	for (int sys = 0; sys < EW_SYS_COUNT; sys++) {
+	for (size_t i = 0; i < ew_family_n_systems(e->family); i++) {
+		int sys = ew_family_system_at(e->family, i);
 		ew_buf_printf(b, "%*s%-24s", INDENT, "", ew_system_label((enum ew_system)sys));
 		for (size_t k = 0; k < e->n_numbers; k++) {
 			int32_t v = e->numbers[k].on[sys];
@@ -274,6 +321,7 @@ int ew_render_text(struct ew_buf *b, const struct ew_match *m, const struct ew_t
 	on_this_machine(b, diag, &st);
 	heading(b, "What this means", &st);
 	ew_wrap(b, e->meaning, INDENT, INDENT, &st);
+	senders(b, e, &st);
 	causes(b, e, &st);
 	seen(b, e, &st);
 	reproduce(b, e, &st);
@@ -288,6 +336,10 @@ int ew_render_brief(struct ew_buf *b, const struct ew_entry *e, const char *as_n
 {
 	if (!b || !e)
 		return -EINVAL;
-	ew_buf_printf(b, "%s %d %s\n", as_name ? as_name : e->name, e->number, e->message);
+	/* An exit status is named by its number: its symbol takes the number's column. */
+	if (e->family == EW_FAMILY_EXIT)
+		ew_buf_printf(b, "%s %s %s\n", e->name, e->symbol ? e->symbol : "-", e->message);
+	else
+		ew_buf_printf(b, "%s %d %s\n", as_name ? as_name : e->name, e->number, e->message);
 	return b->failed ? -ENOMEM : 0;
 }

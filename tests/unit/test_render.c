@@ -219,8 +219,9 @@ static void test_legend_only_with_a_dash(void **state)
 		bool dash = false;
 		struct ew_buf b;
 		for (size_t k = 0; k < e->n_numbers; k++)
-			for (int sys = 0; sys < EW_SYS_COUNT; sys++)
-				dash |= e->numbers[k].on[sys] == EW_NO_NUMBER;
+			for (size_t s = 0; s < ew_family_n_systems(e->family); s++)
+				dash |= e->numbers[k].on[ew_family_system_at(e->family, s)] ==
+					EW_NO_NUMBER;
 		ew_buf_init(&b);
 		assert_int_equal(ew_render_text(&b, &em, NULL, NULL), 0);
 		if (dash)
