@@ -102,8 +102,12 @@ static void namespace_init(int portw, int inoder, int resw)
 		struct ew_scan_target t = {0};
 		struct ew_scan_result res;
 		int out[3] = {-1, -1, -1};
+		char go;
+		/* pid 1 drops to nobody after forking us: until it has, it is root's and would
+		 * count as unreadable, so wait for its word (a busy machine may run us first). */
+		close(p[1]);
 		if (!become_nobody() || geteuid() != NOBODY ||
-		    prctl(PR_SET_DUMPABLE, 1L, 0L, 0L, 0L) < 0 ||
+		    prctl(PR_SET_DUMPABLE, 1L, 0L, 0L, 0L) < 0 || read(p[0], &go, 1) != 1 ||
 		    read(inoder, &inode, sizeof(inode)) != sizeof(inode))
 			_exit(1);
 		t.inode = inode;
@@ -118,7 +122,7 @@ static void namespace_init(int portw, int inoder, int resw)
 	}
 	/* This process must not count as unreadable either. */
 	if (holder < 0 || scanner < 0 || !become_nobody() ||
-	    prctl(PR_SET_DUMPABLE, 1L, 0L, 0L, 0L) < 0)
+	    prctl(PR_SET_DUMPABLE, 1L, 0L, 0L, 0L) < 0 || write(p[1], "g", 1) != 1)
 		_exit(1);
 	waitpid(scanner, NULL, 0);
 	kill(holder, SIGKILL);
