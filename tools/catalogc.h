@@ -11,6 +11,7 @@ void lint(const char *file, int line, const char *fmt, ...) __attribute__((forma
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 bool valid_source(const char *s);
+bool valid_kernel_source(const char *s);
 /* s as a C string literal (NULL as NULL), for the generated tables. */
 void put_cstr(FILE *out, const char *s);
 
