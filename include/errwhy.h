@@ -190,6 +190,13 @@ struct ew_match {
  * White space around the query, and quotes around all of it, are ignored. Each match is
  * labelled with how the query was read. */
 size_t ew_lookup(const char *query, struct ew_match *out, size_t max, size_t *total);
+/* The same within one family (an enum ew_family), or every family for -1. Names: a signal
+ * also without SIG (KILL), an exit status also by its symbol (EX_USAGE) and as systemctl
+ * prints it (203/EXEC). A number is every family's that has it, most likely first: from 126
+ * up an exit status, then an errno and a signal; below 126 an errno, a signal, an exit
+ * status; a negative one the kernel's -errno, then getaddrinfo's code, then a kernel code. */
+size_t ew_lookup_in(const char *query, int family, struct ew_match *out, size_t max,
+		    size_t *total);
 
 /* Reads a number as errwhy does: decimal ("98", "077" is 77: a leading zero is not octal) or
  * hexadecimal after 0x ("0x62"), with an optional sign that is dropped (the kernel's -98 is 98).

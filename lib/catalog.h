@@ -14,8 +14,7 @@ enum ew_message_kind {
 	EW_MSG_PATTERN,  /* means the entry's error wherever it stands */
 	EW_MSG_NOT,      /* a look-alike: matches inside it are dropped */
 	EW_MSG_FORM,     /* any errno, as {n} or {name}, in one program's syntax */
-	EW_MSG_MARKER,   /* tells which ecosystem printed the line */
-	EW_MSG_RESOLVER  /* a getaddrinfo text or code */
+	EW_MSG_MARKER    /* tells which ecosystem printed the line */
 };
 
 struct ew_message {
@@ -24,7 +23,9 @@ struct ew_message {
 	const char *text;
 	const char *ecosystem;
 	const char *numbers;   /* FORM with {n}: "linux darwin ...", most likely first */
-	const char *name;      /* RESOLVER: "EAI_NONAME" */
+	/* FORM: the family whose number or name {n} and {name} are ("signal", "exit"), read
+	 * on Linux; NULL: an errno, on the systems numbers lists. */
+	const char *family;
 	const char *example;
 	const char *source;
 };

@@ -103,8 +103,21 @@ static size_t finish(const struct sink *k, size_t *total)
 	return k->written;
 }
 
-/* A name, an alias, or the kernel's negative form of either. */
-static void by_name(const char *q, size_t len, struct sink *k)
+/* Whether e is of the family asked for (-1: any). */
+static bool in_family(const struct ew_entry *e, int family)
+{
+	return family < 0 || e->family == (enum ew_family)family;
+}
+
+/* A signal's short name as kill -l prints it: "KILL" for SIGKILL. */
+static bool short_signal_name(const char *q, size_t len, const char *name)
+{
+	return strncmp(name, "SIG", 3) == 0 && same_word(q, len, name + 3);
+}
+
+/* A name, an alias, or the kernel's negative form of either; a signal also without SIG; an
+ * exit status by its symbol (EX_USAGE, EXIT_EXEC; not 128+N's signal, the signal's own). */
+static void by_name(const char *q, size_t len, int family, struct sink *k)
 {
 	if (len > 1 && q[0] == '-') {
 		q++;
@@ -112,31 +125,132 @@ static void by_name(const char *q, size_t len, struct sink *k)
 	}
 	for (size_t i = 0; i < ew_catalog_size; i++) {
 		const struct ew_entry *e = &ew_catalog[i];
+		if (!in_family(e, family))
+			continue;
+		bool exit_symbol = e->family == EW_FAMILY_EXIT && e->symbol && !e->signal &&
+				   same_word(q, len, e->symbol);
+		if (exit_symbol || (e->n_numbers == 0 && same_word(q, len, e->name))) {
+			add(k, (struct ew_match){.entry = e, .kind = EW_MATCH_NAME, .as_name = e->name,
+						 .system = -1, .number = e->number});
+			continue;
+		}
 		for (size_t r = 0; r < e->n_numbers; r++) {
-			if (!same_word(q, len, e->numbers[r].name))
+			const char *name = e->numbers[r].name;
+			if (!same_word(q, len, name) &&
+			    !(e->family == EW_FAMILY_SIGNAL && short_signal_name(q, len, name)))
 				continue;
 			add(k, (struct ew_match){
 				.entry = e, .kind = r ? EW_MATCH_ALIAS : EW_MATCH_NAME,
-				.as_name = e->numbers[r].name, .system = -1, .number = e->number});
+				.as_name = name, .system = -1, .number = e->number});
 		}
 	}
 }
 
 /* strerror texts, ignoring case and a final full stop ("Address already in use."). */
-static void by_message(const char *q, size_t len, struct sink *k)
+static void by_message(const char *q, size_t len, int family, struct sink *k)
 {
 	if (len && q[len - 1] == '.')
 		len--;
 	for (size_t i = 0; i < ew_catalog_size; i++) {
 		const struct ew_entry *e = &ew_catalog[i];
-		if (same_word(q, len, e->message))
+		if (in_family(e, family) && same_word(q, len, e->message))
 			add(k, (struct ew_match){
 				.entry = e, .kind = EW_MATCH_MESSAGE, .as_name = e->name,
 				.system = -1, .number = e->number});
 	}
 }
 
-size_t ew_lookup(const char *query, struct ew_match *out, size_t max, size_t *total)
+/* The real-time signals between SIGRTMIN and SIGRTMAX have one entry, SIGRTMIN's. */
+static bool realtime_signal(const struct ew_entry *e, long n)
+{
+	long rtmax = 0;
+
+	if (e->family != EW_FAMILY_SIGNAL || strcmp(e->name, "SIGRTMIN") != 0 || n <= e->number)
+		return false;
+	for (size_t i = 0; i < ew_catalog_size; i++)
+		if (strcmp(ew_catalog[i].name, "SIGRTMAX") == 0)
+			rtmax = ew_catalog[i].number;
+	return n < rtmax;
+}
+
+/* Whether entry e has the number: errno values and kernel codes with either sign
+ * (the kernel's -98), signals and exit statuses are positive, getaddrinfo codes negative. */
+static bool has_number(const struct ew_entry *e, long magnitude, bool negative)
+{
+	switch (e->family) {
+	case EW_FAMILY_ERRNO:
+	case EW_FAMILY_KERNEL:
+		return e->number == magnitude;
+	case EW_FAMILY_RESOLVER:
+		return negative && e->number == -magnitude;
+	case EW_FAMILY_SIGNAL:
+		return !negative && (e->number == magnitude || realtime_signal(e, magnitude));
+	case EW_FAMILY_EXIT:
+	default:
+		return !negative && e->number == magnitude;
+	}
+}
+
+/* The order in which families answer a number, most likely first. A shell or container's exit
+ * status is what people paste most from 126 up (no Linux errno is above 133); below, an
+ * errno, then a signal (kill -9), then an exit status; a negative number is the kernel's
+ * -errno, then getaddrinfo's (Python's "[Errno -2]"). */
+static void family_order(long magnitude, bool negative, enum ew_family order[EW_FAMILY_COUNT])
+{
+	static const enum ew_family low[] = {EW_FAMILY_ERRNO, EW_FAMILY_SIGNAL, EW_FAMILY_EXIT,
+					     EW_FAMILY_RESOLVER, EW_FAMILY_KERNEL};
+	static const enum ew_family status[] = {EW_FAMILY_EXIT, EW_FAMILY_ERRNO, EW_FAMILY_SIGNAL,
+						EW_FAMILY_RESOLVER, EW_FAMILY_KERNEL};
+	static const enum ew_family minus[] = {EW_FAMILY_ERRNO, EW_FAMILY_RESOLVER,
+					       EW_FAMILY_KERNEL, EW_FAMILY_SIGNAL, EW_FAMILY_EXIT};
+	const enum ew_family *o = negative ? minus : magnitude >= 126 ? status : low;
+
+	memcpy(order, o, sizeof(low));
+}
+
+static void by_number(long magnitude, bool negative, int family, struct sink *k)
+{
+	enum ew_family order[EW_FAMILY_COUNT];
+
+	family_order(magnitude, negative, order);
+	for (size_t f = 0; f < EW_FAMILY_COUNT; f++)
+		for (size_t i = 0; i < ew_catalog_size; i++) {
+			const struct ew_entry *e = &ew_catalog[i];
+			if (e->family == order[f] && in_family(e, family) &&
+			    has_number(e, magnitude, negative))
+				add(k, (struct ew_match){
+					.entry = e, .kind = EW_MATCH_NUMBER, .as_name = e->name,
+					.system = -1, .number = magnitude});
+		}
+}
+
+/* systemctl's "203/EXEC": a status and its name, which must agree. */
+static bool by_status_name(const char *q, size_t len, int family, struct sink *k)
+{
+	size_t digits = 0;
+	long n = 0;
+
+	while (digits < len && digits < 4 && isdigit((unsigned char)q[digits]))
+		n = n * 10 + (q[digits++] - '0');
+	if (!digits || digits + 1 >= len || q[digits] != '/')
+		return false;
+	const char *name = q + digits + 1;
+	size_t name_len = len - digits - 1;
+	for (size_t i = 0; i < ew_catalog_size; i++) {
+		const struct ew_entry *e = &ew_catalog[i];
+		const char *sym = e->symbol;
+		if (e->family != EW_FAMILY_EXIT || e->number != n || !sym || !in_family(e, family))
+			continue;
+		sym += strncmp(sym, "EXIT_", 5) == 0 ? 5 : strncmp(sym, "EX_", 3) == 0 ? 3 : 0;
+		if (same_word(name, name_len, sym))
+			add(k, (struct ew_match){.entry = e, .kind = EW_MATCH_NAME,
+						 .as_name = e->name, .system = -1, .number = n});
+	}
+	return true;
+}
+
+size_t ew_lookup_in(const char *query, int family, struct ew_match *out, size_t max,
+		    size_t *total)
 {
 	struct sink k = {.out = out, .max = max};
 	size_t len;
@@ -149,18 +263,21 @@ size_t ew_lookup(const char *query, struct ew_match *out, size_t max, size_t *to
 	if (len == 0)
 		return finish(&k, total);
 	if (parse_number(q, len, &number) == 0) {
-		for (size_t i = 0; i < ew_catalog_size; i++)
-			if (ew_catalog[i].number == number)
-				add(&k, (struct ew_match){
-					.entry = &ew_catalog[i], .kind = EW_MATCH_NUMBER,
-					.as_name = ew_catalog[i].name, .system = -1, .number = number});
+		by_number(number, q[0] == '-', family, &k);
 		return finish(&k, total);
 	}
+	if (by_status_name(q, len, family, &k))
+		return finish(&k, total);
 	/* A word that looks like a number but is not one (too big, "09z") is no name either. */
-	by_name(q, len, &k);
+	by_name(q, len, family, &k);
 	if (k.total == 0)
-		by_message(q, len, &k);
+		by_message(q, len, family, &k);
 	return finish(&k, total);
+}
+
+size_t ew_lookup(const char *query, struct ew_match *out, size_t max, size_t *total)
+{
+	return ew_lookup_in(query, -1, out, max, total);
 }
 
 /* ---- numbers on other systems ----------------------------------------------------------- */

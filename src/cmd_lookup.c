@@ -28,8 +28,11 @@ static const char usage_text[] =
 	"       errwhy site DIR                the same pages as static files\n"
 	"\n"
 	"Explains a Linux/POSIX error: what it means, why it happens, how to fix it.\n"
-	"A QUERY is a name (EADDRINUSE, eaddrinuse, -EADDRINUSE), a number (98, -98, 0x62)\n"
-	"or a message (\"Address already in use\"). Numbers are decimal (077 is 77, not\n"
+	"A QUERY is a name (EADDRINUSE, eaddrinuse, -EADDRINUSE, SIGKILL, KILL, EAI_NONAME,\n"
+	"EPROBE_DEFER), a number (98, -98, 0x62), an exit status (137, 203/EXEC) or a\n"
+	"message (\"Address already in use\"). A number that several families share gets an\n"
+	"answer from each, most likely first: errwhy 9 is EBADF and SIGKILL, errwhy 137 the\n"
+	"exit status of a process killed by SIGKILL. Numbers are decimal (077 is 77, not\n"
 	"octal) or hexadecimal after 0x. Anything else is read as a message, and the\n"
 	"errors in it are recognised: errwhy \"Error: listen EADDRINUSE: address already\n"
 	"in use :::3000\" explains EADDRINUSE and who holds port 3000 now. With no QUERY\n"
@@ -39,6 +42,8 @@ static const char usage_text[] =
 	"  -l, --list           every entry, one line each: NAME NUMBER message\n"
 	"  -s, --search         the entries that match all WORDS, best first\n"
 	"      --brief          one line per answer: NAME NUMBER message\n"
+	"      --family FAMILY  only errno, signal, exit, resolver or kernel entries (with\n"
+	"                       --list: list that family)\n"
 	"      --os SYSTEM      read the numbers as another system's: darwin, freebsd,\n"
 	"                       openbsd, windows, linux-alpha, linux-mips, linux-parisc,\n"
 	"                       linux-sparc, or all of them\n"
@@ -63,6 +68,7 @@ struct options {
 	bool json;
 	enum ew_color_mode color;
 	unsigned os_mask;
+	int family; /* an enum ew_family, or -1 for all */
 	bool has_port;
 	uint16_t port;
 	bool pager;
@@ -145,6 +151,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 					ew_cli_quote(sys), ew_os_names());
 				return EW_EXIT_USAGE;
 			}
+		} else if (strcmp(a, "--family") == 0 || strncmp(a, "--family=", 9) == 0) {
+			const char *f = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
+			if (!f)
+				return usage_error("%s needs a FAMILY", a);
+			o->family = ew_family_parse(f);
+			if (o->family < 0)
+				return usage_error("unknown family '%s'; known: errno, signal, exit, "
+						   "resolver, kernel", f);
 		} else if (strcmp(a, "--port") == 0 || strncmp(a, "--port=", 7) == 0) {
 			const char *port = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!port)
@@ -182,9 +196,12 @@ static void print_query(FILE *f, const char *q)
 	fprintf(f, "'%s'", ew_cli_quote(q));
 }
 
-static void report_unknown(const char *q)
+static void report_unknown(const struct options *o, const char *q)
 {
-	fputs("errwhy: no error matches ", stderr);
+	if (o->family >= 0)
+		fprintf(stderr, "errwhy: no %s entry matches ", ew_family_key((enum ew_family)o->family));
+	else
+		fputs("errwhy: no error matches ", stderr);
 	print_query(stderr, q);
 	ew_cli_did_you_mean(stderr, q);
 	fputs("\nTry 'errwhy --search WORDS' or 'errwhy --list'.\n", stderr);
@@ -203,7 +220,7 @@ static size_t answer_into(const struct options *o, const char *q, struct ew_matc
 			return 0;
 		return ew_lookup_foreign(o->os_mask, v, out, max, total);
 	}
-	return ew_lookup(q, out, max, total);
+	return ew_lookup_in(q, o->family, out, max, total);
 }
 
 /* A list of matches that grows as queries are answered: no answer is ever dropped. */
@@ -287,7 +304,7 @@ static int as_message(const struct options *o, struct ew_buf *out)
 	for (int i = 0; i < o->n_queries; i++) {
 		size_t total;
 		const char *q = o->queries[i];
-		ew_lookup(q, NULL, 0, &total);
+		ew_lookup_in(q, o->family, NULL, 0, &total);
 		any_known |= total > 0;
 		/* "EADDRINUSE EBOGUS" is two queries, one mistyped; "127.0.0.1:5432" is a piece
 		 * of a message. */
@@ -325,7 +342,7 @@ static int lookup_queries(const struct options *o, struct ew_buf *out)
 			break;
 		}
 		if (found == 0) {
-			report_unknown(q);
+			report_unknown(o, q);
 			status = EW_EXIT_NO;
 		}
 		/* Pages go out per query, so each query's answers stay together and labelled. */
@@ -349,15 +366,20 @@ static int lookup_queries(const struct options *o, struct ew_buf *out)
 	return status;
 }
 
-/* Every entry and every alias, in the order and columns of moreutils' errno -l. */
+/* Every entry (of the family asked for) and every alias, in the order and columns of
+ * moreutils' errno -l: NAME NUMBER message; an exit status: STATUS SYMBOL message. */
 static int list_all(const struct options *o, struct ew_buf *out)
 {
-	size_t n = ew_entry_count();
+	size_t n = ew_entry_count(), n_all = 0;
 	struct ew_match *all;
 
 	if (!o->json) {
 		for (size_t i = 0; i < n; i++) {
 			const struct ew_entry *e = ew_entry_at(i);
+			if (o->family >= 0 && e->family != (enum ew_family)o->family)
+				continue;
+			if (e->n_numbers == 0)
+				ew_render_brief(out, e, e->name);
 			for (size_t k = 0; k < e->n_numbers; k++)
 				ew_render_brief(out, e, e->numbers[k].name);
 		}
@@ -367,9 +389,12 @@ static int list_all(const struct options *o, struct ew_buf *out)
 	if (!all)
 		return ew_cli_fail(EW_EXIT_SYSTEM, "out of memory");
 	for (size_t i = 0; i < n; i++)
-		all[i] = (struct ew_match){.entry = ew_entry_at(i), .kind = EW_MATCH_NAME,
-					   .as_name = ew_entry_at(i)->name, .system = -1};
-	if (ew_render_json(out, all, n, true, NULL) < 0)
+		if (o->family < 0 || ew_entry_at(i)->family == (enum ew_family)o->family)
+			all[n_all++] = (struct ew_match){.entry = ew_entry_at(i),
+							 .kind = EW_MATCH_NAME,
+							 .as_name = ew_entry_at(i)->name,
+							 .system = -1};
+	if (ew_render_json(out, all, n_all, true, NULL) < 0)
 		out->failed = true;
 	free(all);
 	return EW_EXIT_OK;
@@ -401,13 +426,23 @@ static int search(const struct options *o, struct ew_buf *out)
 		return ew_cli_fail(EW_EXIT_SYSTEM, "out of memory");
 	}
 	n = ew_search(words, (size_t)o->n_queries, found, total, NULL);
+	size_t kept = 0;
 	for (size_t i = 0; i < n; i++) {
-		m[i] = (struct ew_match){.entry = found[i], .kind = EW_MATCH_NAME,
-					 .as_name = found[i]->name, .system = -1};
+		if (o->family >= 0 && found[i]->family != (enum ew_family)o->family)
+			continue;
+		m[kept++] = (struct ew_match){.entry = found[i], .kind = EW_MATCH_NAME,
+					      .as_name = found[i]->name, .system = -1};
 		if (!o->json)
 			ew_render_brief(out, found[i], NULL);
 	}
-	if (o->json && ew_render_json(out, m, n, true, NULL) < 0)
+	if (kept == 0) {
+		fprintf(stderr, "errwhy: no %s entry mentions these words\n",
+			ew_family_key((enum ew_family)o->family));
+		free(found);
+		free(m);
+		return EW_EXIT_NO;
+	}
+	if (o->json && ew_render_json(out, m, kept, true, NULL) < 0)
 		out->failed = true;
 	free(found);
 	free(m);
@@ -446,7 +481,7 @@ static int write_out(const struct options *o, const struct ew_buf *out)
 
 int ew_cmd_lookup(int argc, char **argv)
 {
-	struct options o = {.mode = MODE_PAGE, .pager = true};
+	struct options o = {.mode = MODE_PAGE, .pager = true, .family = -1};
 	struct ew_buf out;
 	int status, wrote;
 

@@ -885,9 +885,12 @@ static void check_entry(struct entry *e, const char *file_name)
 	}
 rest:
 	for (size_t i = 0; i < e->sources.n; i++)
-		if (!valid_source(e->sources.items[i]))
-			lint(e->path, 1, "source '%s' is neither page(section) nor <header.h>",
-			     e->sources.items[i]);
+		if (!valid_source(e->sources.items[i]) &&
+		    !(strcmp(e->family, "kernel") == 0 &&
+		      valid_kernel_source(e->sources.items[i])))
+			lint(e->path, 1, "source '%s' is neither page(section) nor <header.h>%s",
+			     e->sources.items[i],
+			     strcmp(e->family, "kernel") == 0 ? " nor linux vX.Y file" : "");
 	check_proof(e);
 }
 

@@ -11,6 +11,7 @@ void lint(const char *file, int line, const char *fmt, ...) __attribute__((forma
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 bool valid_source(const char *s);
+bool valid_kernel_source(const char *s);
 /* s as a C string literal (NULL as NULL), for the generated tables. */
 void put_cstr(FILE *out, const char *s);
 
@@ -157,15 +158,15 @@ void put_repros(FILE *out, const struct entry *entries, size_t n);
 int extract_examples(const struct entry *entries, size_t n, const char *dir);
 
 /* The kinds of a Messages item: the key its first line starts with. */
-enum msg_kind { MSG_PATTERN, MSG_NOT, MSG_FORM, MSG_MARKER, MSG_RESOLVER };
+enum msg_kind { MSG_PATTERN, MSG_NOT, MSG_FORM, MSG_MARKER };
 
 struct msg_item {
 	enum msg_kind kind;
 	const char *entry; /* the entry's name for pattern/not; NULL in forms.md */
-	char *text;        /* the pattern, form, marker or resolver text */
+	char *text;        /* the pattern, form or marker text */
 	char *ecosystem, *example, *source;
 	char *numbers;     /* forms with {n}: "linux darwin" */
-	char *name;        /* resolver: the EAI_* name */
+	char *family;      /* forms: the family {n} and {name} are read in; NULL: errno */
 	const char *path;
 	int line;
 };

@@ -8,7 +8,7 @@
 
 static const char *const kind_keys[] = {
 	[MSG_PATTERN] = "pattern", [MSG_NOT] = "not", [MSG_FORM] = "form",
-	[MSG_MARKER] = "marker", [MSG_RESOLVER] = "resolver",
+	[MSG_MARKER] = "marker",
 };
 
 /* The systems a form's {n} may be read on: "linux" and the numbers table's columns. */
@@ -60,6 +60,21 @@ static void check_numbers(const struct msg_item *m)
 	free(copy);
 }
 
+/* A form of another family reads its numbers on Linux only (those families' numbers on
+ * other systems are not what programs print), and only a form has a family. */
+static void check_family(const struct msg_item *m)
+{
+	if (!m->family)
+		return;
+	if (m->kind != MSG_FORM)
+		lint(m->path, m->line, "'family:' belongs to form: items");
+	else if (!family_find(m->family) || strcmp(m->family, "errno") == 0)
+		lint(m->path, m->line, "family: '%s' is not signal, exit, resolver or kernel "
+		     "(leave it out for errno)", m->family);
+	else if (m->numbers)
+		lint(m->path, m->line, "a %s form reads Linux numbers: no 'numbers:'", m->family);
+}
+
 static void check_item(const struct msg_item *m, bool forms)
 {
 	int holes = check_placeholders(m);
@@ -67,17 +82,14 @@ static void check_item(const struct msg_item *m, bool forms)
 	if (!forms && m->kind != MSG_PATTERN && m->kind != MSG_NOT)
 		lint(m->path, m->line, "an entry's Messages hold pattern: and not: items");
 	if (forms && (m->kind == MSG_PATTERN || m->kind == MSG_NOT))
-		lint(m->path, m->line, "forms.md holds form:, marker: and resolver: items");
+		lint(m->path, m->line, "forms.md holds form: and marker: items");
 	if (m->kind == MSG_FORM && !holes)
 		lint(m->path, m->line, "a form needs {n} or {name}; without, it is a marker:");
-	if (m->kind == MSG_FORM && strstr(m->text, "{n}") && !m->numbers)
+	check_family(m);
+	if (m->kind == MSG_FORM && !m->family && strstr(m->text, "{n}") && !m->numbers)
 		lint(m->path, m->line, "a form with {n} needs 'numbers:'");
 	if (m->numbers)
 		check_numbers(m);
-	if (m->kind == MSG_RESOLVER && (!m->name || !has_prefix(m->name, "EAI_")))
-		lint(m->path, m->line, "a resolver item needs 'name: EAI_...'");
-	if (m->kind != MSG_RESOLVER && m->name)
-		lint(m->path, m->line, "'name:' belongs to resolver items");
 	if (!m->ecosystem || !m->example || !m->source)
 		lint(m->path, m->line, "an item needs ecosystem:, example: and source:");
 	if (m->ecosystem && strlen(m->ecosystem) > ECOSYSTEM_MAX)
@@ -93,8 +105,8 @@ static void check_item(const struct msg_item *m, bool forms)
 /* Stores one "key: value" line of the item m; false when the key is not one of ours. */
 static bool set_key(struct msg_item *m, const char *line)
 {
-	static const char *const keys[] = {"ecosystem", "example", "source", "numbers", "name"};
-	char **slots[] = {&m->ecosystem, &m->example, &m->source, &m->numbers, &m->name};
+	static const char *const keys[] = {"ecosystem", "example", "source", "numbers", "family"};
+	char **slots[] = {&m->ecosystem, &m->example, &m->source, &m->numbers, &m->family};
 
 	for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++) {
 		const char *v = value_of(line, keys[k]);
@@ -148,11 +160,11 @@ void msg_parse(const char *path, char **lines, size_t n_lines, size_t *i, const 
 			m = (struct msg_item){.entry = entry, .path = path, .line = (int)*i + 1};
 			if (!start_item(&m, l + 2))
 				lint(path, (int)*i + 1, "an item starts with '- pattern:', '- not:', "
-							"'- form:', '- marker:' or '- resolver:'");
+							"'- form:' or '- marker:'");
 		} else if (has_prefix(l, "  ") && m.text) {
 			if (!set_key(&m, l + 2))
 				lint(path, (int)*i + 1, "unknown key: items have ecosystem:, example:, "
-							"source: (and numbers:, name:)");
+							"source: (and numbers:, family:)");
 		} else if (l[0] && !forms) {
 			lint(path, (int)*i + 1, "Messages: expected a '- ' item");
 		} else if (l[0] && !has_prefix(l, "#")) {
@@ -169,13 +181,12 @@ void msg_put_c(FILE *out, const struct msg_items *items)
 	static const char *const kinds[] = {
 		[MSG_PATTERN] = "EW_MSG_PATTERN", [MSG_NOT] = "EW_MSG_NOT",
 		[MSG_FORM] = "EW_MSG_FORM", [MSG_MARKER] = "EW_MSG_MARKER",
-		[MSG_RESOLVER] = "EW_MSG_RESOLVER",
 	};
 
 	fprintf(out, "const struct ew_message ew_catalog_messages[%zu] = {\n", items->n + 1);
 	for (size_t k = 0; k < items->n; k++) {
 		const struct msg_item *m = &items->at[k];
-		const char *fields[] = {m->entry, m->text, m->ecosystem, m->numbers, m->name,
+		const char *fields[] = {m->entry, m->text, m->ecosystem, m->numbers, m->family,
 					m->example, m->source};
 		fprintf(out, "\t{%s", kinds[m->kind]);
 		for (size_t f = 0; f < sizeof(fields) / sizeof(*fields); f++) {

@@ -79,10 +79,33 @@ static int entry_index(const char *name)
 	return -1;
 }
 
+/* Whether the entry's message is a system's text, recognised wherever it stands: strerror()
+ * and gai_strerror() texts are. A signal's strsignal() text is one or two common words
+ * ("Killed", "Hangup", "Stopped") and "Broken pipe" is EPIPE's too: a signal entry lists
+ * the forms that mean it in its Messages. Exit statuses and kernel codes have our titles. */
+static bool message_recognised(const struct ew_entry *e)
+{
+	return (e->family == EW_FAMILY_ERRNO || e->family == EW_FAMILY_RESOLVER) &&
+	       strncmp(e->message, "Unknown error", 13) != 0;
+}
+
+/* A signal whose text a shell prints for a job it ended: not the real-time range (no text of
+ * its own) nor one whose text is an errno's too (SIGPIPE's "Broken pipe" is EPIPE's). */
+static bool shell_reported(const struct ew_entry *e)
+{
+	if (e->family != EW_FAMILY_SIGNAL || strncmp(e->message, "Real-time", 9) == 0)
+		return false;
+	for (size_t i = 0; i < ew_catalog_size; i++)
+		if (ew_catalog[i].family == EW_FAMILY_ERRNO &&
+		    strcasecmp(ew_catalog[i].message, e->message) == 0)
+			return false;
+	return true;
+}
+
 static int entry_of_message(const char *text)
 {
 	for (size_t i = 0; i < ew_catalog_size; i++)
-		if (strcmp(ew_catalog[i].message, text) == 0)
+		if (message_recognised(&ew_catalog[i]) && strcmp(ew_catalog[i].message, text) == 0)
 			return (int)i;
 	return -1;
 }
@@ -212,15 +235,20 @@ static void read_catalog(void)
 	static const enum ew_pattern_kind kinds[] = {
 		[EW_MSG_PATTERN] = EW_PAT_PATTERN, [EW_MSG_NOT] = EW_PAT_NOT,
 		[EW_MSG_FORM] = EW_PAT_FORM, [EW_MSG_MARKER] = EW_PAT_MARKER,
-		[EW_MSG_RESOLVER] = EW_PAT_RESOLVER,
 	};
 
 	for (size_t i = 0; i < ew_catalog_size; i++) {
 		const struct ew_entry *e = &ew_catalog[i];
 		for (size_t k = 0; k < e->n_numbers; k++)
 			add(EW_PAT_NAME, (int)i, -1, "", e->numbers[k].name);
-		if (strncmp(e->message, "Unknown error", 13) != 0)
+		/* A kernel code has no numbers table; an exit status's name is a number, which is
+		 * read only through a form. */
+		if (e->family == EW_FAMILY_KERNEL)
+			add(EW_PAT_NAME, (int)i, -1, "", e->name);
+		if (message_recognised(e))
 			add(EW_PAT_TEXT, (int)i, -1, "", e->message);
+		if (shell_reported(e))
+			add(EW_PAT_LINE, (int)i, -1, "", e->message);
 	}
 	for (size_t m = 0; m < ew_catalog_n_messages; m++) {
 		const struct ew_message *msg = &ew_catalog_messages[m];
@@ -234,7 +262,7 @@ static void read_catalog(void)
 static bool breakable(const struct pattern *p)
 {
 	return (p->kind == EW_PAT_TEXT || p->kind == EW_PAT_TRANSLATION ||
-		p->kind == EW_PAT_PATTERN || p->kind == EW_PAT_RESOLVER) &&
+		p->kind == EW_PAT_PATTERN) &&
 	       !strchr(p->text, '{') && strchr(p->text, ' ');
 }
 
@@ -260,8 +288,9 @@ static void add_breaks(void)
 /* ---- the database ----------------------------------------------------------------------- */
 
 /* The regular expression for a pattern: literal bytes, a space for any run of white space,
- * {n} for digits and {name} for a word that may be an errno name. */
-static char *to_regex(const char *t)
+ * {n} for digits and {name} for a word that may be an errno name, or for a form of another
+ * family any name (a signal's KILL, systemd's EXEC). */
+static char *to_regex(const char *t, bool errno_names)
 {
 	size_t cap = strlen(t) * 4 + 64, n = 0;
 	char *r = xrealloc(NULL, cap);
@@ -271,7 +300,7 @@ static char *to_regex(const char *t)
 			n += (size_t)sprintf(r + n, "[0-9]{1,6}");
 			t += 3;
 		} else if (strncmp(t, "{name}", 6) == 0) {
-			n += (size_t)sprintf(r + n, "e[a-z0-9]{1,15}");
+			n += (size_t)sprintf(r + n, errno_names ? "e[a-z0-9]{1,15}" : "[a-z][a-z0-9_]{1,23}");
 			t += 6;
 		} else if (*t == ' ') {
 			n += (size_t)sprintf(r + n, " ");
@@ -301,15 +330,17 @@ static hs_database_t *compile(const hs_platform_info_t *platform)
 	hs_compile_error_t *err = NULL;
 
 	for (size_t i = 0; i < n_patterns; i++) {
+		int m = patterns[i].message;
+		bool errno_names = m < 0 || !ew_catalog_messages[m].family;
 		if (patterns[i].base >= 0) {
 			char *prefix = xstrdup(patterns[i].text);
 			prefix[patterns[i].prefix - 1] = '\0';
-			char *r = to_regex(prefix);
+			char *r = to_regex(prefix, errno_names);
 			exprs[i] = xrealloc(r, strlen(r) + 3);
 			strcat((char *)exprs[i], "\\n");
 			free(prefix);
 		} else {
-			exprs[i] = to_regex(patterns[i].text);
+			exprs[i] = to_regex(patterns[i].text, errno_names);
 		}
 		flags[i] = HS_FLAG_CASELESS;
 		ids[i] = (unsigned)i;

@@ -90,6 +90,12 @@ static size_t claim_item_len(const char *s)
 	return n;
 }
 
+/* A kernel entry's "## Sources" may name the kernel's own file: no man page has its codes. */
+bool valid_kernel_source(const char *s)
+{
+	return starts_with(s, "linux v") && claim_item_len(s) == strlen(s);
+}
+
 void check_claim_source(const char *path, int line, const char *value)
 {
 	const char *s = value;

@@ -1,7 +1,9 @@
 /* decide.c: turns the verified candidates of one line into hits. Look-alikes (not:) and texts
  * inside longer texts are dropped; a number read through a form becomes the entry that the
- * line's text confirms, on the system where the number means it; evidence for the same error
- * is merged into one hit, labelled with the ecosystem its form or marker names. */
+ * line's text confirms, on the system where the number means it (a form of another family,
+ * "exited with code {n}", reads its family's number); evidence for the same error is merged
+ * into one hit, labelled with the ecosystem its form or marker names. */
+#include <stdio.h>
 #include <string.h>
 
 #include "catalog.h"
@@ -11,8 +13,7 @@
 
 /* One piece of evidence for one error. */
 struct claim {
-	int entry;              /* index in ew_catalog, or -1 for a resolver text */
-	const char *resolver;   /* the EAI_* name */
+	int entry;              /* index in ew_catalog */
 	const char *how, *lang, *ecosystem;
 	int eco_rank;           /* 2: a form said it, 1: a pattern, 0: none */
 	int system;             /* -1: Linux */
@@ -35,7 +36,7 @@ static int kind_of(const struct ew_cand *c)
 static bool is_text(int kind)
 {
 	return kind == EW_PAT_TEXT || kind == EW_PAT_TRANSLATION || kind == EW_PAT_PATTERN ||
-	       kind == EW_PAT_RESOLVER;
+	       kind == EW_PAT_LINE;
 }
 
 /* Marks as dead what a look-alike covers, and a text inside a longer text ("Interrupted system call" in "... should be restarted"). */
@@ -53,28 +54,42 @@ static void drop_covered(struct ew_cand *c, size_t n, bool *dead)
 		}
 }
 
-/* A {name} read from a line, as the lookup reads a name (any case, aliases too). */
-static int entry_by_name(const char *name)
+/* A {name} read from a line, as the lookup reads a name (any case, aliases too; a signal's
+ * without SIG, an exit status's "203/EXEC"), in the family (-1: any). */
+static int entry_by_name(const char *name, int family)
 {
 	struct ew_match m;
-	if (ew_lookup(name, &m, 1, NULL) != 1 ||
+	if (ew_lookup_in(name, family, &m, 1, NULL) != 1 ||
 	    (m.kind != EW_MATCH_NAME && m.kind != EW_MATCH_ALIAS))
 		return -1;
 	return (int)(m.entry - ew_catalog);
 }
 
-/* The entry whose number on system (-1: Linux) is number, or -1. */
+/* The family's entry (a signal, an exit status) with this number on Linux, or -1. */
+static int family_entry_by_number(int family, long number)
+{
+	char q[24];
+	struct ew_match m;
+
+	snprintf(q, sizeof(q), "%s%ld", family == EW_FAMILY_RESOLVER ? "-" : "", number);
+	return ew_lookup_in(q, family, &m, 1, NULL) == 1 ? (int)(m.entry - ew_catalog) : -1;
+}
+
+/* The errno whose number on system (-1: Linux) is number, or -1. On Linux, a number no errno
+ * has may be a kernel-internal code that leaked ("error -517"). */
 static int entry_by_number(int system, long number)
 {
 	for (size_t i = 0; i < ew_catalog_size; i++) {
 		const struct ew_entry *e = &ew_catalog[i];
+		if (e->family != EW_FAMILY_ERRNO)
+			continue;
 		if (system < 0 && e->number == number)
 			return (int)i;
 		for (size_t k = 0; system >= 0 && k < e->n_numbers; k++)
 			if (e->numbers[k].on[system] == number)
 				return (int)i;
 	}
-	return -1;
+	return system < 0 ? family_entry_by_number(EW_FAMILY_KERNEL, number) : -1;
 }
 
 /* "linux darwin" -> {-1, EW_SYS_DARWIN}; returns the count. */
@@ -134,8 +149,55 @@ static bool read_number(const struct ew_cand *c, const struct claim *cl, size_t 
 	return false;
 }
 
+static bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+/* Whether a signal's text at [start, end) of the line stands as a shell reports a job it
+ * ended (see EW_PAT_LINE): alone on the line, perhaps with " (core dumped)", or after
+ * "...: PID " as bash names a job of a script. */
+static bool as_shell_says(const char *line, size_t len, size_t start, size_t end)
+{
+	static const char dumped[] = " (core dumped)";
+	size_t d = sizeof(dumped) - 1, i = start;
+
+	if (len - end >= d && strncmp(line + end, dumped, d) == 0)
+		end += d;
+	if (blank(line, start))
+		return blank(line + end, len - end);
+	while (i > 0 && line[i - 1] == ' ')
+		i--;
+	size_t digits = i;
+	while (i > 0 && line[i - 1] >= '0' && line[i - 1] <= '9')
+		i--;
+	return digits > i && digits < start && i >= 2 && line[i - 1] == ' ' && line[i - 2] == ':';
+}
+
+/* A form of another family: systemd's "status=203/EXEC" has both (the name must agree),
+ * "signal=KILL" a name, "exited with code 137" a number. */
+static bool family_claim(const struct ew_cand *c, int family, struct claim *out)
+{
+	char q[48];
+
+	if (c->name[0] && c->number >= 0 && family == EW_FAMILY_EXIT) {
+		snprintf(q, sizeof(q), "%ld/%s", c->number, c->name);
+		out->entry = entry_by_name(q, family);
+	} else if (c->name[0]) {
+		out->entry = entry_by_name(c->name, family);
+	} else {
+		out->entry = family_entry_by_number(family, c->number);
+	}
+	out->how = c->name[0] ? "name" : "number";
+	out->number = c->number;
+	return out->entry >= 0;
+}
+
 static bool make_claim(const struct ew_cand *c, const struct claim *cl, size_t n_cl,
-		       struct claim *out)
+		       const char *line, size_t len, struct claim *out)
 {
 	const struct ew_pattern *p = &ew_patterns[c->pattern];
 	const struct ew_message *m = message_of(c);
@@ -149,6 +211,11 @@ static bool make_claim(const struct ew_cand *c, const struct claim *cl, size_t n
 	case EW_PAT_TEXT:
 		out->how = "text";
 		return true;
+	case EW_PAT_LINE:
+		out->how = "text";
+		out->ecosystem = "shell";
+		out->eco_rank = 1;
+		return as_shell_says(line, len, c->start, c->end);
 	case EW_PAT_TRANSLATION:
 		out->how = "translation";
 		out->lang = ew_pattern_lang(p);
@@ -158,19 +225,14 @@ static bool make_claim(const struct ew_cand *c, const struct claim *cl, size_t n
 		out->ecosystem = m->ecosystem;
 		out->eco_rank = 1;
 		return true;
-	case EW_PAT_RESOLVER:
-		out->how = "text";
-		out->entry = -1;
-		out->resolver = m->name;
-		out->ecosystem = m->ecosystem;
-		out->eco_rank = 1;
-		return true;
 	case EW_PAT_FORM:
 		out->ecosystem = m->ecosystem;
 		out->eco_rank = 2;
+		if (m->family)
+			return family_claim(c, ew_family_parse(m->family), out);
 		if (c->name[0]) {
 			out->how = "name";
-			out->entry = entry_by_name(c->name);
+			out->entry = entry_by_name(c->name, EW_FAMILY_ERRNO);
 			return out->entry >= 0;
 		}
 		out->how = "number";
@@ -183,9 +245,7 @@ static bool make_claim(const struct ew_cand *c, const struct claim *cl, size_t n
 
 static bool same_error(const struct claim *a, const struct claim *b)
 {
-	return a->entry >= 0 ? a->entry == b->entry
-			     : b->entry < 0 && a->resolver && b->resolver &&
-				       strcmp(a->resolver, b->resolver) == 0;
+	return a->entry == b->entry;
 }
 
 /* Evidence for an error already claimed joins its claim: the spans join when they stand
@@ -227,10 +287,10 @@ static size_t add_claim(struct claim *cl, size_t n, const struct claim *c)
 static void to_hit(const struct claim *c, const char *marker, const char *line, size_t len,
 		   struct ew_hit *h)
 {
-	const struct ew_entry *e = c->entry >= 0 ? &ew_catalog[c->entry] : NULL;
+	const struct ew_entry *e = &ew_catalog[c->entry];
 
-	*h = (struct ew_hit){.entry = e, .family = e ? "errno" : "resolver",
-			     .name = e ? e->name : c->resolver, .how = c->how, .lang = c->lang,
+	*h = (struct ew_hit){.entry = e, .family = ew_family_key(e->family),
+			     .name = e->name, .how = c->how, .lang = c->lang,
 			     .ecosystem = c->ecosystem ? c->ecosystem : marker,
 			     .system = c->system, .number = c->number, .start = c->start,
 			     .len = c->end - c->start};
@@ -264,7 +324,7 @@ size_t ew_decide(struct ew_cand *c, size_t n, const char *line, size_t len, stru
 					marker = message_of(&c[i])->ecosystem;
 				continue;
 			}
-			if (make_claim(&c[i], cl, n_cl, &one))
+			if (make_claim(&c[i], cl, n_cl, line, len, &one))
 				n_cl = add_claim(cl, n_cl, &one);
 		}
 	/* In the order the line says them. */

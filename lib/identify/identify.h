@@ -28,7 +28,7 @@ struct ew_cand {
 	unsigned pattern;    /* index in ew_patterns */
 	size_t start, end;   /* the span in the line */
 	long number;         /* {n}, or -1 */
-	char name[20];       /* {name}, or "" */
+	char name[32];       /* {name}, or "" */
 };
 
 /* Finds the span of pattern p that ends at end in s[0..n): the verified candidate, with word

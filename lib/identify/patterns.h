@@ -11,9 +11,12 @@ enum ew_pattern_kind {
 	EW_PAT_TRANSLATION, /* that text in one of glibc's languages */
 	EW_PAT_PATTERN,     /* a Messages pattern of the entry */
 	EW_PAT_NOT,         /* a look-alike: matches inside it are dropped */
-	EW_PAT_FORM,        /* any errno as {n} or {name} (forms.md) */
+	EW_PAT_FORM,        /* any errno (or a family's number) as {n} or {name} (forms.md) */
 	EW_PAT_MARKER,      /* an ecosystem marker (forms.md) */
-	EW_PAT_RESOLVER     /* a getaddrinfo text (forms.md) */
+	/* A signal's strsignal() text, counted only as a shell prints it when a job dies: the
+	 * whole line ("Killed", "Segmentation fault (core dumped)") or after the job's PID
+	 * ("bash: line 1: 48 Killed  python main.py"). Anywhere else, "killed" is a word. */
+	EW_PAT_LINE
 };
 
 struct ew_pattern {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "identify.h"
 
 /* How far back a span may start from its end: longer than any pattern with its spaces. */
@@ -25,8 +26,16 @@ static unsigned char lower(unsigned char c)
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
+/* Whether the pattern's {name} is an errno name (E...), as in every form but another
+ * family's (a signal's KILL, systemd's EXEC). */
+static bool errno_names(const struct ew_pattern *pat)
+{
+	return pat->message < 0 || !ew_catalog_messages[pat->message].family;
+}
+
 /* Matches template t at s[pos..n); returns the end, or SIZE_MAX. */
-static size_t match_at(const char *t, const char *s, size_t n, size_t pos, struct ew_cand *c)
+static size_t match_at(const char *t, bool errno_name, const char *s, size_t n, size_t pos,
+		       struct ew_cand *c)
 {
 	size_t i = pos;
 
@@ -43,9 +52,10 @@ static size_t match_at(const char *t, const char *s, size_t n, size_t pos, struc
 			t += 3;
 		} else if (strncmp(t, "{name}", 6) == 0) {
 			size_t k = 0;
-			while (i + k < n && k < sizeof(c->name) - 1 && is_alnum((unsigned char)s[i + k]))
+			while (i + k < n && k < sizeof(c->name) - 1 &&
+			       (is_alnum((unsigned char)s[i + k]) || (!errno_name && s[i + k] == '_')))
 				k++;
-			if (k < 2 || lower((unsigned char)s[i]) != 'e')
+			if (k < 2 || (errno_name && lower((unsigned char)s[i]) != 'e'))
 				return SIZE_MAX;
 			memcpy(c->name, s + i, k);
 			c->name[k] = '\0';
@@ -105,7 +115,7 @@ bool ew_verify_from(unsigned p, const char *s, size_t n, size_t start, struct ew
 {
 	const struct ew_pattern *pat = &ew_patterns[p];
 	struct ew_cand c = {.pattern = pat->base >= 0 ? (unsigned)pat->base : p, .number = -1};
-	size_t end = match_at(ew_pattern_text(pat), s, n, start, &c);
+	size_t end = match_at(ew_pattern_text(pat), errno_names(pat), s, n, start, &c);
 
 	if (end == SIZE_MAX || !holds(pat, s, n, start, end))
 		return false;
@@ -124,7 +134,7 @@ bool ew_verify(unsigned p, const char *s, size_t n, size_t end, struct ew_cand *
 		return false;
 	for (size_t start = end; start-- > lo;) {
 		struct ew_cand c = {.pattern = p, .number = -1};
-		if (match_at(ew_pattern_text(pat), s, n, start, &c) != end)
+		if (match_at(ew_pattern_text(pat), errno_names(pat), s, n, start, &c) != end)
 			continue;
 		if (!holds(pat, s, n, start, end))
 			return false;

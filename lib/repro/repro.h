@@ -119,6 +119,19 @@ int ew_repro_address(struct ew_repro *r, const char *address, int len);
  * with every mount private, so a mount it makes under its directory is seen by nobody else
  * and goes away with it. 0, or EW_REPRO_SKIP. */
 int ew_repro_mountns(struct ew_repro *r);
+/* A resolver world for getaddrinfo(): private network and mount namespaces (as above),
+ * /etc/resolv.conf ("nameserver 127.0.0.1") and /etc/nsswitch.conf ("hosts: files dns")
+ * covered by files of the child's own, and a DNS server on 127.0.0.1:53, a process of its
+ * own, that answers every query with rcode (3 NXDOMAIN, 2 SERVFAIL, 0 with no records, ...),
+ * or no server at all for rcode -1, or with EW_REPRO_DNS_SILENT a bound port that never
+ * answers (a lookup then waits for the 1 s timeout). Queries go nowhere else. 0,
+ * EW_REPRO_SKIP or EW_REPRO_FAIL. */
+#define EW_REPRO_DNS_SILENT (-2)
+int ew_repro_resolver(struct ew_repro *r, int rcode);
+/* A signal handler that does nothing. Installed without SA_RESTART, its signal interrupts a
+ * blocking call (EINTR, EAI_INTR), which an ignored signal never does; a body cannot define
+ * a function of its own. */
+void ew_repro_signal_nop(int sig);
 /* As root: becomes nobody/nogroup for the rest of the body (the private directory is handed
  * over first). As anyone else: nothing. 0, or EW_REPRO_FAIL.
  * (Anyone else who went through a user namespace for ew_repro_netns/mountns holds that

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Checks every citation under "## Sources" in the catalog against the installed man pages:
-# a page counts only if its rendered text names the error (or one of its aliases) in ERRORS;
-# for errno(3) and section 7 pages, anywhere. A header citation must exist and define the name.
+# for an errno, a page counts only if its rendered text names the error (or one of its
+# aliases) in ERRORS; for errno(3) and section 7 pages, anywhere. Other families' pages list
+# their names elsewhere (getaddrinfo(3) under RETURN VALUE, signal(7) in a table, bash(1) its
+# statuses under EXIT STATUS), so there the name counts anywhere: a signal also by its name
+# without SIG (kill -KILL), an exit status by its symbol or its number as a word. A header
+# citation must exist and define the name; a kernel entry may cite the kernel's own header,
+# `linux vX include/linux/errno.h`, checked in the installed linux-headers-*-common.
 # Then every claim source (the Source: lines of causes and fixes, catalog/README.md "Claim
 # sources"): a page with a quoted phrase must contain the phrase (runs of spaces and line
 # breaks read as one space); a page without one must name the error somewhere; a header must
@@ -26,13 +31,41 @@ errors_section() {
 	awk '/^ERRORS/ {on=1; next} on && /^[A-Z][A-Z ]+$/ {exit} on' "$1"
 }
 
-check_one() {
-	local file=$1 name aliases src page sec text words
+# The family of an entry: the name of its folder.
+family_of() { basename "$(dirname "$1")"; }
+
+# The words that name the entry: its name and aliases, a signal's short name, an exit
+# status's symbol.
+names_of() {
+	local file=$1 name
 	name=$(sed -n 's/^# //p' "$file" | head -n1)
-	aliases=$(sed -n 's/^- aliases: //p' "$file")
-	words="$name $aliases"
+	printf '%s %s' "$name" "$(sed -n 's/^- aliases: //p; s/^- symbol: //p' "$file")"
+	case $(family_of "$file") in signal) printf ' %s' "${name#SIG}" ;; esac
+}
+
+# The kernel's header as Debian's linux-headers-*-common has it, newest first.
+kernel_file() {
+	local f
+	for f in $(ls -d /usr/src/linux-headers-*-common 2>/dev/null | sort -rV); do
+		[ -e "$f/$1" ] && { printf '%s' "$f/$1"; return 0; }
+	done
+	return 1
+}
+
+check_one() {
+	local file=$1 name src page sec text words family hdr
+	name=$(sed -n 's/^# //p' "$file" | head -n1)
+	words=$(names_of "$file")
+	family=$(family_of "$file")
 	while read -r src; do
 		case $src in
+		linux\ v*\ *)
+			if hdr=$(kernel_file "${src#linux v* }"); then
+				grep -qwE "$(echo $words | tr ' ' '|')" "$hdr" && ok=1 || ok=0
+			else
+				echo "$file: $src: no such file in linux-headers-*-common"
+				failed=$((failed + 1)); continue
+			fi ;;
 		\<*\>)
 			hdr=${src#<}; hdr=${hdr%>}
 			if grep -qwE "$(echo $words | tr ' ' '|')" "/usr/include/$hdr" 2>/dev/null; then ok=1; else ok=0; fi ;;
@@ -42,7 +75,7 @@ check_one() {
 			if [ ! -s "$text" ]; then
 				echo "$file: $src: no such man page installed"; failed=$((failed + 1)); continue
 			fi
-			if [ "$page($sec)" = "errno(3)" ] || [ "${sec:0:1}" = 7 ]; then
+			if [ "$page($sec)" = "errno(3)" ] || [ "${sec:0:1}" = 7 ] || [ "$family" != errno ]; then
 				grep -qwE "$(echo $words | tr ' ' '|')" "$text" && ok=1 || ok=0
 			else
 				errors_section "$text" | grep -qwE "$(echo $words | tr ' ' '|')" && ok=1 || ok=0
@@ -74,13 +107,12 @@ for line in sys.stdin:
 }
 
 check_claims() {
-	local file=$1 name aliases words item page sec phrase text
+	local file=$1 name words item page sec phrase text
 	name=$(sed -n 's/^# //p' "$file" | head -n1)
-	aliases=$(sed -n 's/^- aliases: //p' "$file")
-	words="$name $aliases"
+	words=$(names_of "$file")
 	while read -r item; do
 		case $item in
-		linux\ * | glibc\ *) continue ;;
+		linux\ * | glibc\ * | systemd\ v*) continue ;;
 		\<*\>)
 			hdr=${item#<}; hdr=${hdr%>}
 			if [ -e "/usr/include/$hdr" ]; then passed=$((passed + 1)); else

@@ -218,12 +218,15 @@ static void test_numbers_are_decimal_or_hex(void **state)
 
 static void test_catalog_is_whole(void **state)
 {
-	size_t names = 0, complete = 0;
+	size_t names = 0, complete = 0, errnos = 0;
 	(void)state;
 
 	for (size_t i = 0; i < ew_entry_count(); i++) {
 		const struct ew_entry *e = ew_entry_at(i);
-		names += e->n_numbers;
+		if (e->family == EW_FAMILY_ERRNO) {
+			names += e->n_numbers;
+			errnos++;
+		}
 		complete += e->complete;
 		assert_non_null(e->meaning);
 		assert_true(e->n_sources > 0);
@@ -235,7 +238,8 @@ static void test_catalog_is_whole(void **state)
 		if (!e->returned)
 			assert_true(e->confidence == EW_CONFIDENCE_LOW && e->seen);
 	}
-	assert_int_equal(ew_entry_count(), 131);
+	/* glibc 2.36 on x86_64: 131 errno values, with 3 aliases */
+	assert_int_equal(errnos, 131);
 	assert_int_equal(names, 134);
 	assert_int_equal(complete, ew_entry_count()); /* no entry is incomplete */
 	assert_null(ew_entry_at(ew_entry_count()));
