@@ -158,15 +158,16 @@ static bool blank(const char *s, size_t n)
 }
 
 /* Whether a signal's text at [start, end) of the line stands as a shell reports a job it
- * ended (see EW_PAT_LINE): alone on the line, perhaps with " (core dumped)", or after
+ * ended (see EW_PAT_LINE): followed by " (core dumped)", alone on the line, or after
  * "...: PID " as bash names a job of a script. */
 static bool as_shell_says(const char *line, size_t len, size_t start, size_t end)
 {
 	static const char dumped[] = " (core dumped)";
 	size_t d = sizeof(dumped) - 1, i = start;
 
+	/* "(core dumped)" is said of a signal only: after output that had no line end, too. */
 	if (len - end >= d && strncmp(line + end, dumped, d) == 0)
-		end += d;
+		return true;
 	if (blank(line, start))
 		return blank(line + end, len - end);
 	while (i > 0 && line[i - 1] == ' ')

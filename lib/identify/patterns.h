@@ -14,8 +14,8 @@ enum ew_pattern_kind {
 	EW_PAT_FORM,        /* any errno (or a family's number) as {n} or {name} (forms.md) */
 	EW_PAT_MARKER,      /* an ecosystem marker (forms.md) */
 	/* A signal's strsignal() text, counted only as a shell prints it when a job dies: the
-	 * whole line ("Killed", "Segmentation fault (core dumped)") or after the job's PID
-	 * ("bash: line 1: 48 Killed  python main.py"). Anywhere else, "killed" is a word. */
+	 * whole line ("Killed"), before " (core dumped)", or after the job's PID ("bash:
+	 * line 1: 48 Killed  python main.py"). Anywhere else, "killed" is a word. */
 	EW_PAT_LINE
 };
 

@@ -51,7 +51,11 @@ def check_row(errwhy, row):
     if row["name"] == "-":
         return (status == 1 and not hits), None, said
     want = row["name"]
-    names = [h.get("name") for h in hits]
+    # Within the wanted error's family it must come first (or alone); another family's hit
+    # on the same line is more to say, not a miss: systemd's "Failed at step EXEC spawning
+    # /x: Permission denied" is the exit status 203 and, as its cause, EACCES.
+    family = next((h.get("family") for h in hits if h.get("name") == want), None)
+    names = [h.get("name") for h in hits if h.get("family") == family]
     distinct = sorted(set(n for n in names if n))
     ok = want in names and (names[0] == want or distinct == [want])
     ctx_ok = None
