@@ -342,13 +342,18 @@ struct ew_text_style {
 };
 
 struct ew_port_report;
+struct ew_oom_report;
+struct ew_resolv_report;
 
 /* What live diagnosis found on this machine, shown as the "On this machine" section of a page.
  * NULL members (or a NULL pointer) mean nothing was looked at; the caller owns what they point
  * to, and renderers only read it during the call. Later diagnoses (a path, file
- * descriptor limits) become members here. */
+ * descriptor limits) become members here. The port is shown on every page; oom only on the
+ * pages ew_oom_applies() names, resolver only on those ew_resolv_applies() names. */
 struct ew_diagnosis {
 	const struct ew_port_report *port;
+	const struct ew_oom_report *oom;         /* "oom" in JSON */
+	const struct ew_resolv_report *resolver; /* "resolver" in JSON */
 };
 
 /* The renderers append to b and return 0, -ENOMEM when b failed to grow, or -EINVAL (and
@@ -631,10 +636,14 @@ int ew_oom_report_build(struct ew_oom_report **out, const struct ew_oom_query *q
 void ew_oom_report_free(struct ew_oom_report *r); /* r may be NULL */
 /* The most recent kill in the report's cgroup or below it, or NULL. */
 const struct ew_oom_kill *ew_oom_last_kill(const struct ew_oom_report *r);
+/* Whether an OOM report belongs on e's page: SIGKILL, and the exit status 128+SIGKILL (137).
+ * false for NULL. */
+bool ew_oom_applies(const struct ew_entry *e);
 
 /* A verdict line first ("the OOM killer killed java (pid 1234) 3 min ago in
  * /system.slice/foo.service (memory.max 512M)", "no OOM kill recorded for ...: memory.events
- * oom_kill 0", "could not tell: ..."), then the details. st may be NULL. 0, -ENOMEM, -EINVAL. */
+ * oom_kill 0", "could not tell whether the OOM killer struck: ..."), then the details. st may
+ * be NULL. 0, -ENOMEM, -EINVAL. */
 int ew_render_oom_text(struct ew_buf *b, const struct ew_oom_report *r,
 		       const struct ew_text_style *st);
 /* The verdict line alone, without a newline. */
@@ -699,6 +708,9 @@ int ew_resolv_report_build(struct ew_resolv_report **out, const char *name,
 void ew_resolv_report_free(struct ew_resolv_report *r); /* r may be NULL */
 /* Why name is not a valid host name ("a label longer than 63 bytes", ...), or NULL. */
 const char *ew_resolv_name_invalid(const char *name);
+/* Whether a resolver report belongs on e's page: every getaddrinfo code (EW_FAMILY_RESOLVER).
+ * false for NULL. */
+bool ew_resolv_applies(const struct ew_entry *e);
 /* Text: what the name runs into first (invalid, /etc/hosts, search domains), then the
  * configuration. JSON: {"name", "invalid": text|null, "dots", "absolute", "search_first",
  * "nsswitch": {"error", "hosts": [source...]|null}, "resolv_conf": {"error", "link": path|null,

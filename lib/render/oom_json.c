@@ -142,16 +142,21 @@ static json_t *report_json(const struct ew_oom_report *r, const char *summary)
 	return ew_json_ok(o, ok);
 }
 
-int ew_render_oom_json(struct ew_buf *b, const struct ew_oom_report *r, bool pretty)
+json_t *ew_oom_report_json(const struct ew_oom_report *r)
 {
 	struct ew_buf summary;
 	json_t *o;
 
-	if (!b || !r)
-		return -EINVAL;
 	ew_buf_init(&summary);
 	ew_render_oom_verdict(&summary, r);
 	o = summary.failed ? NULL : report_json(r, summary.data ? summary.data : "");
 	ew_buf_free(&summary);
-	return ew_json_dump(b, o, pretty);
+	return o;
+}
+
+int ew_render_oom_json(struct ew_buf *b, const struct ew_oom_report *r, bool pretty)
+{
+	if (!b || !r)
+		return -EINVAL;
+	return ew_json_dump(b, ew_oom_report_json(r), pretty);
 }

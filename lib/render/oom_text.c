@@ -96,7 +96,7 @@ static void could_not_tell(struct ew_buf *b, const struct ew_oom_report *r)
 {
 	const char *sep = "";
 
-	ew_buf_puts(b, "could not tell: ");
+	ew_buf_puts(b, "could not tell whether the OOM killer struck: ");
 	if (r->kmsg_error) {
 		kmsg_problem(b, r);
 		sep = ", ";

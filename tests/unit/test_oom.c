@@ -247,7 +247,7 @@ static void test_container_and_missing(void **state)
 	assert_string_equal(r->cgroup, "/system.slice/docker-" DOCKER_ID ".scope");
 	assert_null(gone->cgroup);
 	assert_int_equal(gone->cgroup_error, -ENOENT);
-	assert_string_equal(v, "could not tell: the cgroup could not be found (No such file or "
+	assert_string_equal(v, "could not tell whether the OOM killer struck: the cgroup could not be found (No such file or "
 			       "directory)");
 	assert_int_equal(nopid->cgroup_error, -ESRCH);
 	free(v);
@@ -291,7 +291,7 @@ static void test_kmsg_unreadable(void **state)
 				  "memory.events oom_kill 1"));
 	free(v);
 	v = verdict(&fake);
-	assert_string_equal(v, "could not tell: /dev/kmsg: Operation not permitted "
+	assert_string_equal(v, "could not tell whether the OOM killer struck: /dev/kmsg: Operation not permitted "
 			       "(dmesg_restrict=1; run as root), memory.events not readable "
 			       "(Permission denied)");
 	free(v);
