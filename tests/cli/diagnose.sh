@@ -35,7 +35,11 @@ if has_entry 137; then
 	run "$errwhy" --no-pager --unit no-such-unit-errwhy.service 137
 	expect "an unknown unit says its cgroup could not be found" \
 		'[ "$status" = 0 ] && printf "%s\n" "$out" | grep -q "the cgroup could not be found"'
+	run "$errwhy" --no-pager "Process exited with code 137"
+	expect "a pasted 'exited with code 137' gets the OOM section too" \
+		'[ "$status" = 0 ] && printf "%s\n" "$out" | grep -q "^    kernel log: "'
 else
+	skip "a pasted 'exited with code 137' gets the OOM section too" "no entry 137 in this build's catalog"
 	for t in "errwhy 137 has On this machine" "errwhy 137 gives oom_kill or why not" \
 		 "errwhy 137 says what the kernel log gave" "--pid names the shell's cgroup" \
 		 "an unknown unit says so"; do
@@ -103,6 +107,12 @@ expect "a hostile --host is escaped on the page" \
 run "$errwhy" --no-pager EAI_NONAME
 expect "without --host: the configuration, no name" \
 	'[ "$status" = 0 ] && printf "%s\n" "$out" | grep -q "^  nsswitch.conf hosts: " && ! printf "%s\n" "$out" | grep -q "^  name "'
+
+# A pasted message gets the same section; the context has no field for the name looked up,
+# so no /etc/hosts lines are looked for.
+run "$errwhy" --no-pager "Error: getaddrinfo ENOTFOUND db.internal"
+expect "a pasted getaddrinfo message's page has the resolver's configuration" \
+	'[ "$status" = 0 ] && printf "%s\n" "$out" | awk "/^On this machine$/ {s=1} s && /^  nsswitch.conf hosts: / {f=1} END {exit !f}"'
 
 # ---- the command line ----
 for bad in "--unit a/b" "--unit .." "--container xyz" "--pid 0" "--pid -3" "--cgroup /a/../b" \
