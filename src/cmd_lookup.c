@@ -105,28 +105,43 @@ static bool looks_like_query(const char *arg)
 
 static void print_query(FILE *f, const char *q);
 
-/* The value of an option that takes one, as --name=VALUE or --name VALUE (the next argument,
- * taken: *i moves on); NULL when a is not the option. *missing says it had no value. */
-static const char *option_value(const char *a, const char *name, int argc, char **argv, int *i,
-				bool *missing)
+/* Which of the options that say what "On this machine" is about a is (as --name or
+ * --name=VALUE), or NULL. */
+static const char *machine_option(const char *a)
 {
-	size_t n = strlen(name);
+	static const char *const names[] = {"--unit", "--container", "--pid", "--cgroup", "--host"};
 
-	*missing = false;
-	if (strncmp(a, name, n) != 0 || (a[n] != '=' && a[n] != '\0'))
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (*i + 1 < argc)
-		return argv[++*i];
-	*missing = true;
+	for (size_t k = 0; k < sizeof(names) / sizeof(*names); k++) {
+		size_t n = strlen(names[k]);
+		if (strncmp(a, names[k], n) == 0 && (a[n] == '=' || a[n] == '\0'))
+			return names[k];
+	}
 	return NULL;
 }
 
-/* --unit, --container, --pid or --cgroup: at most one names the cgroup, and each value is
- * checked here, so that a bad one is a usage error rather than a report of nothing. */
-static int parse_oom_option(struct options *o, const char *opt, const char *v)
+/* Whether a cgroup path has a "." or ".." part, which could lead out of /sys/fs/cgroup. */
+static bool has_dot_part(const char *p)
 {
+	for (const char *c = p; *c;) {
+		size_t n = strcspn(c, "/");
+		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return true;
+		c += n + (c[n] == '/');
+	}
+	return false;
+}
+
+/* --host, and --unit, --container, --pid or --cgroup: at most one of these names the cgroup.
+ * Each value is checked here, so that a bad one is a usage error rather than a report of
+ * nothing. */
+static int parse_machine_option(struct options *o, const char *opt, const char *v)
+{
+	if (strcmp(opt, "--host") == 0) {
+		if (o->host)
+			return usage_error("%s", "--host was given twice; one name per run");
+		o->host = v;
+		return EW_EXIT_OK;
+	}
 	if (o->oom_option)
 		return usage_error("%s", strcmp(o->oom_option, opt) == 0
 					 ? "give one cgroup: the OOM option was given twice"
@@ -148,11 +163,7 @@ static int parse_oom_option(struct options *o, const char *opt, const char *v)
 			return usage_error("--pid takes a process id, not '%s'", v);
 		o->oom.pid = (int)pid;
 	} else {
-		/* The cgroup stays inside /sys/fs/cgroup: no "." or ".." parts. */
-		if (!v[0] || strcmp(v, ".") == 0 || strcmp(v, "..") == 0 || strstr(v, "/./") ||
-		    strstr(v, "/../") || strncmp(v, "./", 2) == 0 || strncmp(v, "../", 3) == 0 ||
-		    (strlen(v) >= 2 && strcmp(v + strlen(v) - 2, "/.") == 0) ||
-		    (strlen(v) >= 3 && strcmp(v + strlen(v) - 3, "/..") == 0))
+		if (!v[0] || has_dot_part(v))
 			return usage_error("--cgroup takes a cgroup path without . or .. parts "
 					   "(/system.slice/foo.service), not '%s'", v);
 		o->oom.cgroup = v;
@@ -181,6 +192,7 @@ static int check_queries(const struct options *o)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	bool end_of_options = false;
+	const char *name;
 
 	o->queries = calloc((size_t)argc, sizeof(*o->queries));
 	if (!o->queries)
@@ -237,28 +249,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (ew_port_parse(port, &o->port) < 0)
 				return usage_error("--port takes a port from 1 to 65535, not '%s'", port);
 			o->has_port = true;
-		} else if (strncmp(a, "--unit", 6) == 0 || strncmp(a, "--container", 11) == 0 ||
-			   strncmp(a, "--pid", 5) == 0 || strncmp(a, "--cgroup", 8) == 0 ||
-			   strncmp(a, "--host", 6) == 0) {
-			static const char *const names[] = {"--unit", "--container", "--pid",
-							    "--cgroup", "--host"};
-			const char *v = NULL, *name = NULL;
-			bool missing = false;
+		} else if ((name = machine_option(a))) {
+			size_t n = strlen(name);
+			const char *v = a[n] == '=' ? a + n + 1 : (i + 1 < argc ? argv[++i] : NULL);
 			int r;
-			for (size_t k = 0; k < sizeof(names) / sizeof(*names) && !v && !missing; k++)
-				if ((v = option_value(a, names[k], argc, argv, &i, &missing)) || missing)
-					name = names[k];
-			if (!name)
-				return usage_error("unknown option '%s'", a);
-			if (missing)
+			if (!v)
 				return usage_error("%s needs a value", name);
-			if (strcmp(name, "--host") == 0) {
-				if (o->host)
-					return usage_error("%s", "--host was given twice; one name per run");
-				o->host = v;
-			} else if ((r = parse_oom_option(o, name, v)) != EW_EXIT_OK) {
+			if ((r = parse_machine_option(o, name, v)) != EW_EXIT_OK)
 				return r;
-			}
 		} else if (strncmp(a, "--color", 7) == 0 && (a[7] == '=' || a[7] == '\0')) {
 			const char *when = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : "");
 			int mode = ew_cli_color_mode(when);
