@@ -240,9 +240,9 @@ struct ew_context {
 };
 
 struct ew_hit {
-	const struct ew_entry *entry; /* NULL for a resolver hit */
-	const char *family;           /* "errno" or "resolver" */
-	const char *name;             /* "EADDRINUSE", "EAI_NONAME" */
+	const struct ew_entry *entry;
+	const char *family;           /* the entry's: "errno", "signal", "exit", "resolver", ... */
+	const char *name;             /* the entry's: "EADDRINUSE", "EAI_NONAME", "137" */
 	const char *how;              /* "name", "text", "translation", "number", "pattern" */
 	const char *lang;             /* "de" for a translated text, else NULL */
 	const char *ecosystem;        /* "Node.js", or NULL when the line does not tell */

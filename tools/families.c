@@ -330,9 +330,10 @@ static struct entry signal_exit(const struct entry *sig)
 		"Everything below comes from the signal's entry (`errwhy %s`).\n\n%s",
 		sig->number, sig->name, sig->message, x.number, sig->name, sig->meaning);
 	/* dash, Debian's sh, names the signal that killed a child on stderr, except for SIGINT
-	 * and SIGPIPE (which a user caused or a pipeline expects); the test runs the trigger. */
-	x.repro_command = format("sh -c 'sh -c \"kill -%s \\$\\$\"; echo \"exit status $?\"'",
-				 sig->name + 3);
+	 * and SIGPIPE (which a user caused or a pipeline expects); the test runs the trigger.
+	 * By number: dash's kill knows neither POLL nor STKFLT by name. */
+	x.repro_command = format("sh -c 'sh -c \"kill -%d \\$\\$\"; echo \"exit status $?\"'",
+				 sig->number);
 	x.repro_output = sig->number == SIGINT || sig->number == SIGPIPE
 		? format("exit status %d", x.number)
 		: format("%s\nexit status %d", sig->message, x.number);
@@ -346,6 +347,12 @@ static struct entry signal_exit(const struct entry *sig)
 		"pid = fork();\n"
 		"if (pid < 0)\n    return ew_repro_fail(r, \"fork\");\n"
 		"if (pid == 0) {\n"
+		"    /* The runner ignores SIGPIPE; a shell would pass that on. */\n"
+		"    sigset_t none;\n"
+		"    sigemptyset(&none);\n"
+		"    sigprocmask(SIG_SETMASK, &none, NULL);\n"
+		"    for (int s = 1; s < 32; s++)\n"
+		"        signal(s, SIG_DFL);\n"
 		"    execl(\"/bin/sh\", \"sh\", \"-c\", script, (char *)NULL);\n"
 		"    _exit(126);\n}\n"
 		"if (waitpid(pid, &st, 0) < 0)\n    return ew_repro_fail(r, \"waitpid\");\n"

@@ -18,7 +18,7 @@ struct collect {
 
 bool ew_hit_same_error(const struct ew_hit *a, const struct ew_hit *b)
 {
-	return a->entry ? a->entry == b->entry : !b->entry && strcmp(a->name, b->name) == 0;
+	return a->entry == b->entry;
 }
 
 static void fill(struct ew_context *into, const struct ew_context *from)

@@ -216,25 +216,17 @@ static void result(struct ew_buf *b, const struct ew_match *m, const struct ew_h
 {
 	const struct ew_entry *e = m->entry;
 
-	if (!e) { /* a resolver hit: no page of its own */
-		ew_buf_puts(b, "<li class=\"result resolver\"><span class=\"name\">");
-		ew_html_outside(b, m->as_name ? m->as_name : "?",
-				strlen(m->as_name ? m->as_name : "?"), 64);
-		ew_buf_puts(b, "</span>"); /* the note below says what it is */
-	} else {
-		ew_buf_puts(b, "<li class=\"result\"><a class=\"name\" href=\"");
-		ew_html_href_entry(b, c, e->name);
-		ew_buf_puts(b, "\">");
-		ew_html_escape_str(b, e->name);
-		ew_buf_printf(b, "</a> <span class=\"num\">%d</span> <span class=\"title\">",
-			      e->number);
-		ew_html_inline_str(b, e->title);
-		ew_buf_puts(b, "</span> ");
-		ew_html_badge(b, e->confidence, false);
-	}
+	ew_buf_puts(b, "<li class=\"result\"><a class=\"name\" href=\"");
+	ew_html_href_entry(b, c, e->name);
+	ew_buf_puts(b, "\">");
+	ew_html_escape_str(b, e->name);
+	ew_buf_printf(b, "</a> <span class=\"num\">%d</span> <span class=\"title\">", e->number);
+	ew_html_inline_str(b, e->title);
+	ew_buf_puts(b, "</span> ");
+	ew_html_badge(b, e->confidence, false);
 	if (m->hit)
 		hit_note(b, m);
-	else if (e)
+	else
 		match_note(b, m);
 	ew_buf_puts(b, "</li>\n");
 }

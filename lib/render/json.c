@@ -180,6 +180,51 @@ static bool set_evidence(json_t *o, const struct ew_entry *e)
 	       ew_json_set(o, "returned", json_boolean(e->returned));
 }
 
+/* "Who sends it": [{"who": "...", "source": "..." or null}]. */
+static json_t *senders(const struct ew_entry *e)
+{
+	json_t *a = json_array();
+	bool ok = a != NULL;
+
+	for (size_t i = 0; i < e->n_senders && ok; i++) {
+		json_t *s = json_object();
+		bool one = ew_json_set(s, "who", json_string(e->senders[i])) &&
+			   ew_json_set(s, "source", text(e->sender_sources[i]));
+		ok = ew_json_append(a, ew_json_ok(s, one));
+	}
+	return ew_json_ok(a, ok);
+}
+
+/* What only one family has: a signal's default action ("core" also means it dumps core),
+ * whether it can be caught, who sends it; an exit status's number and the signal of 128+N. */
+static bool set_family_fields(json_t *o, const struct ew_entry *e)
+{
+	switch (e->family) {
+	case EW_FAMILY_SIGNAL:
+		return ew_json_set(o, "default_action", text(e->action)) &&
+		       ew_json_set(o, "core", json_boolean(e->action &&
+							   strcmp(e->action, "core") == 0)) &&
+		       ew_json_set(o, "catchable", json_boolean(e->catchable)) &&
+		       ew_json_set(o, "senders", senders(e));
+	case EW_FAMILY_EXIT:
+		return ew_json_set(o, "status", json_integer(e->number)) &&
+		       ew_json_set(o, "signal", e->signal ? json_integer(e->signal) : json_null());
+	default:
+		return true;
+	}
+}
+
+/* "id" is the entry's name in the catalog, unique across families and its page's path
+ * (/exit/137); "name" is what the error is called: the same, but for an exit status its
+ * symbolic name where it has one (EXIT_EXEC, EX_USAGE, the signal of 128+N). */
+static bool set_names(json_t *o, const struct ew_entry *e)
+{
+	const char *name = e->family == EW_FAMILY_EXIT && e->symbol ? e->symbol : e->name;
+
+	return ew_json_set(o, "id", json_string(e->name)) &&
+	       ew_json_set(o, "name", json_string(name));
+}
+
 static json_t *entry(const struct ew_match *m)
 {
 	const struct ew_entry *e = m->entry;
@@ -190,7 +235,7 @@ static json_t *entry(const struct ew_match *m)
 		ok = ew_json_append(aliases, json_string(e->numbers[k].name)) &&
 		     ew_json_set(alias_numbers, e->numbers[k].name, numbers(e, k));
 	ok = ok && ew_json_set(o, "family", json_string(ew_family_key(e->family))) &&
-	     ew_json_set(o, "name", json_string(e->name));
+	     set_names(o, e);
 	ok = ew_json_set(o, "aliases", aliases) && ok; /* always: it takes aliases */
 	ok = ok && ew_json_set(o, "number", json_integer(e->number)) &&
 	     ew_json_set(o, "message", text(e->message)) &&
@@ -208,26 +253,9 @@ static json_t *entry(const struct ew_match *m)
 	     ew_json_set(o, "numbers", numbers(e, 0));
 	ok = ew_json_set(o, "alias_numbers", alias_numbers) && ok;
 	ok = ok && ew_json_set(o, "sources", strings(e->sources, e->n_sources)) &&
-	     ew_json_set(o, "match", match_info(m));
+	     set_family_fields(o, e) && ew_json_set(o, "match", match_info(m));
 	if (ok && m->hit)
 		ok = ew_json_set(o, "context", ew_context_json(&m->hit->context));
-	return ew_json_ok(o, ok);
-}
-
-/* A getaddrinfo error found in a message: no entry yet (its family comes later), so the
- * object says what was recognised and where. */
-static json_t *resolver_hit(const struct ew_match *m)
-{
-	json_t *o = json_object(), *match = json_object();
-	bool ok = o && match && ew_json_set(o, "family", json_string(m->hit->family)) &&
-		  ew_json_set(o, "name", json_string(m->hit->name)) &&
-		  ew_json_set(match, "kind", json_string("message"));
-	if (ok && m->hit_text)
-		ok = ew_json_set(match, "as", json_string(m->hit_text));
-	if (ok && m->hit->ecosystem)
-		ok = ew_json_set(match, "ecosystem", json_string(m->hit->ecosystem));
-	ok = ew_json_set(o, "match", ew_json_ok(match, ok)) && ok;
-	ok = ok && ew_json_set(o, "context", ew_context_json(&m->hit->context));
 	return ew_json_ok(o, ok);
 }
 
@@ -239,14 +267,13 @@ int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pr
 	if (!b || (!m && n))
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++)
-		if ((!m[i].entry && !(m[i].hit && m[i].hit->name)) ||
-		    (unsigned)m[i].kind > EW_MATCH_FOREIGN)
+		if (!m[i].entry || (unsigned)m[i].kind > EW_MATCH_FOREIGN)
 			return -EINVAL;
 	a = json_array();
 	if (!a)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		json_t *o = m[i].entry ? entry(&m[i]) : resolver_hit(&m[i]), *machine;
+		json_t *o = entry(&m[i]), *machine;
 		bool ok = o != NULL;
 		const struct ew_oom_report *oom =
 			diag && ew_oom_applies(m[i].entry) ? diag->oom : NULL;
@@ -325,8 +352,8 @@ static json_t *summary(const struct ew_entry *e)
 
 	for (size_t k = 1; k < e->n_numbers && ok; k++)
 		ok = ew_json_append(aliases, json_string(e->numbers[k].name));
-	ok = ok && ew_json_set(o, "name", json_string(e->name)) &&
-	     ew_json_set(o, "number", json_integer(e->number)) &&
+	ok = ok && ew_json_set(o, "family", json_string(ew_family_key(e->family))) &&
+	     set_names(o, e) && ew_json_set(o, "number", json_integer(e->number)) &&
 	     ew_json_set(o, "message", text(e->message)) &&
 	     ew_json_set(o, "title", text(e->title)) &&
 	     ew_json_set(o, "category", text(e->category)) &&
@@ -348,7 +375,8 @@ int ew_render_json_list(struct ew_buf *b, bool pretty)
 	}
 	for (size_t i = 0; i < ew_entry_count() && ok; i++)
 		ok = ew_json_append(list, summary(ew_entry_at(i)));
-	ok = ok && ew_json_set(o, "family", json_string(ew_family_key(EW_FAMILY_ERRNO))) &&
+	/* Every family's entries, each with its "family"; the top-level key stays, now "all". */
+	ok = ok && ew_json_set(o, "family", json_string("all")) &&
 	     ew_json_set(o, "count", json_integer((json_int_t)ew_entry_count()));
 	ok = ew_json_set(o, "errors", list) && ok;
 	return ew_json_dump(b, ew_json_ok(o, ok), pretty);
@@ -360,11 +388,8 @@ static json_t *answer_match(const struct ew_match *m)
 	json_t *o;
 	bool ok;
 
-	if (!m->entry)
-		return resolver_hit(m);
 	o = summary(m->entry);
-	ok = o && ew_json_set(o, "family", json_string(ew_family_key(m->entry->family))) &&
-	     ew_json_set(o, "match", match_info(m));
+	ok = o && ew_json_set(o, "match", match_info(m));
 	if (ok && m->hit)
 		ok = ew_json_set(o, "context", ew_context_json(&m->hit->context));
 	return ew_json_ok(o, ok);

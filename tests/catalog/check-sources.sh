@@ -22,7 +22,7 @@ passed=0 failed=0
 # Renders a page once; later citations of the same page read the cached text.
 render() {
 	local f="$cache/$1.$2"
-	[ -e "$f" ] || man --nh -P cat "$2" "$1" >"$f" 2>/dev/null || : >"$f"
+	[ -e "$f" ] || man --nh -P cat "$2" "$1" </dev/null >"$f" 2>/dev/null || : >"$f"
 	printf '%s' "$f"
 }
 
@@ -97,8 +97,7 @@ flat() {
 # The items of every Source: line of the file, one per line (the ', ' between items, but not
 # inside a quoted phrase, ends one).
 claim_items() {
-	awk '/^   Source: / { sub(/^   Source: /, ""); print; next }
-	     /^Source: / { sub(/^Source: /, ""); print }' "$1" |
+	awk '/^ *Source: / { sub(/^ *Source: /, ""); print }' "$1" |
 		python3 -c '
 import re, sys
 for line in sys.stdin:

@@ -163,13 +163,13 @@ def main():
         # -l lists aliases too (EWOULDBLOCK): they are read on their entry's page.
         with open(os.path.join(site, "api/v1/errors.json"), encoding="utf-8") as f:
             listed = json.load(f)["errors"]
-        aliases = {a: e["name"] for e in listed for a in e["aliases"]}
+        aliases = {a: e["id"] for e in listed for a in e["aliases"]}
         bad = [a for a, n in aliases.items()
                if f'href="../errno/{n}.html"' not in read_text(f"{site}/errno/{a}.html")]
         ok(aliases and not bad, "every alias has errno/ALIAS.html linking its entry (%d)"
            % len(aliases), " ".join(bad))
         all_names = [x for x in all_names if x not in aliases]
-        ok(sorted(all_names) == sorted(e["name"] for e in listed),
+        ok(sorted(all_names) == sorted(e["id"] for e in listed),
            "api/v1/errors.json lists the same entries as errwhy -l")
         missing = [x for x in all_names if not os.path.isfile(f"{site}/errno/{x}.html")]
         ok(not missing, "every entry has errno/NAME.html", " ".join(missing))
