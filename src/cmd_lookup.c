@@ -153,8 +153,8 @@ static int parse_machine_option(struct options *o, const char *opt, const char *
 		o->oom.unit = v;
 	} else if (strcmp(opt, "--container") == 0) {
 		if (strlen(v) < 12 || v[strspn(v, "0123456789abcdef")])
-			return usage_error("--container takes 12 or more hex digits of a container's "
-					   "id, not '%s'", v);
+			return usage_error("--container takes 12 or more hex digits of a "
+					   "container's id, not '%s'", v);
 		o->oom.container_id = v;
 	} else if (strcmp(opt, "--pid") == 0) {
 		long pid;

@@ -48,7 +48,8 @@ static struct ew_diagnosis diagnose_hit(const struct ew_hit *h, struct reports *
 	*rep = (struct reports){0};
 	if (!h->entry)
 		return (struct ew_diagnosis){0};
-	if (h->context.port >= 0 && ew_port_report_build(&rep->port, (uint16_t)h->context.port, 0) < 0)
+	if (h->context.port >= 0 &&
+	    ew_port_report_build(&rep->port, (uint16_t)h->context.port, 0) < 0)
 		rep->port = NULL;
 	if (ew_oom_applies(h->entry) && ew_oom_report_build(&rep->oom, NULL) < 0)
 		rep->oom = NULL;

@@ -189,7 +189,8 @@ static void find_below(struct finder *f, int dir, const char *rel, int depth)
 		if (e->d_type != DT_DIR || e->d_name[0] == '.')
 			continue;
 		f->budget--;
-		if (snprintf(sub_rel, sizeof(sub_rel), "%s/%s", rel, e->d_name) >= (int)sizeof(sub_rel))
+		if (snprintf(sub_rel, sizeof(sub_rel), "%s/%s", rel, e->d_name) >=
+		    (int)sizeof(sub_rel))
 			continue;
 		if (name_matches(e->d_name, f->want, f->container)) {
 			f->found = strdup(sub_rel);
