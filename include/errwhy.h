@@ -342,13 +342,18 @@ struct ew_text_style {
 };
 
 struct ew_port_report;
+struct ew_oom_report;
+struct ew_resolv_report;
 
 /* What live diagnosis found on this machine, shown as the "On this machine" section of a page.
  * NULL members (or a NULL pointer) mean nothing was looked at; the caller owns what they point
  * to, and renderers only read it during the call. Later diagnoses (a path, file
- * descriptor limits) become members here. */
+ * descriptor limits) become members here. The port is shown on every page; oom only on the
+ * pages ew_oom_applies() names, resolver only on those ew_resolv_applies() names. */
 struct ew_diagnosis {
 	const struct ew_port_report *port;
+	const struct ew_oom_report *oom;         /* "oom" in JSON */
+	const struct ew_resolv_report *resolver; /* "resolver" in JSON */
 };
 
 /* The renderers append to b and return 0, -ENOMEM when b failed to grow, or -EINVAL (and
@@ -552,6 +557,170 @@ int ew_render_port_stop_json(struct ew_buf *b, const struct ew_port_stop_result 
 const char *ew_signal_name(int sig);
 int ew_signal_parse(const char *text);
 /* PORT-API-END */
+
+/* OOM-API-BEGIN */
+/* ---- OOM and resolver diagnosis (lib/diagnose/oom*.c, resolv.c) ------------------------- */
+/* Reports belong to themselves until their _free(); all text in them (cgroup paths, comm,
+ * kernel log text, file lines) is raw bytes from the system, printed only through
+ * ew_buf_put_escaped() and the renderers below. Errors are negative errnos, as elsewhere. */
+
+#define EW_OOM_MAX_KILLS 8 /* the last kills kept from the kernel log */
+
+/* Which cgroup an OOM question is about: at most one of pid, unit, container_id, cgroup;
+ * none means the caller's own. The roots are for tests (fixture trees); NULL means /proc,
+ * /sys/fs/cgroup and /dev/kmsg. */
+struct ew_oom_query {
+	int pid;                  /* 0: not asked */
+	const char *unit;         /* "nginx.service", a system or a user unit */
+	const char *container_id; /* a container's id or a prefix of it (12 hex digits or more) */
+	const char *cgroup;       /* "/system.slice/foo.service", relative to the cgroup root */
+	const char *proc_root, *cgroup_root, *kmsg_path;
+};
+
+/* memory.events of one cgroup (v2). error is 0 when read, else why not (-ENOENT, -EACCES). */
+struct ew_oom_events {
+	char *path; /* the cgroup, "/system.slice" */
+	int error;
+	uint64_t oom, oom_kill, max, high, oom_group_kill;
+	bool has_group_kill; /* the kernel has the oom_group_kill counter (5.17+) */
+};
+
+/* The tightest value of one limit on the path from the cgroup to the root. */
+struct ew_oom_limit {
+	bool set;      /* some cgroup on the path sets it (not "max") */
+	uint64_t bytes;
+	char *where;   /* the cgroup that sets it, or NULL */
+};
+
+/* One kill from the kernel log: "Out of memory: Killed process 1234 (java) ..." or the
+ * "Memory cgroup out of memory:" form, with the oom-kill: line before it merged in. */
+struct ew_oom_kill {
+	int pid;
+	char comm[64];
+	uint64_t anon_rss_kb, total_vm_kb;
+	uint32_t uid;       /* (uint32_t)-1 unknown */
+	bool memcg_oom;     /* a cgroup's limit was hit ("Memory cgroup out of memory") */
+	char *memcg;        /* task_memcg from the oom-kill: line, or NULL */
+	char *constraint;   /* "CONSTRAINT_MEMCG", "CONSTRAINT_NONE", or NULL */
+	uint64_t boot_usec; /* the kmsg timestamp: microseconds since boot */
+	int64_t wall_usec;  /* the same as microseconds since the epoch (CLOCK_REALTIME) */
+};
+
+struct ew_oom_report {
+	int cgroup_version;  /* 2, 1 (only v1 memory controller mounted), or 0 none found */
+	char *cgroup;        /* the cgroup examined, "/system.slice/foo.service"; NULL unknown */
+	int cgroup_error;    /* why no cgroup could be named: -ESRCH (no such pid), -ENOENT */
+	struct ew_oom_events events;       /* of the cgroup itself (v2) */
+	struct ew_oom_events *ancestors;   /* its parents, nearest first, to the root's child */
+	size_t n_ancestors;
+	struct ew_oom_limit memory_max, memory_high, swap_max;
+	int64_t current, peak; /* memory.current, memory.peak in bytes; -1 absent */
+	/* cgroup v1 ("cgroup v1: memory.oom_control"): -1 unknown. */
+	int v1_under_oom;
+	int64_t v1_oom_kill;
+	int v1_error;
+	/* The kernel log. kmsg_error: 0 read, else why not (-EPERM with dmesg_restrict=1). */
+	const char *kmsg_path;
+	int kmsg_error;
+	int dmesg_restrict;  /* kernel.dmesg_restrict: 0, 1, -1 unknown */
+	struct ew_oom_kill kills[EW_OOM_MAX_KILLS]; /* oldest first */
+	size_t n_kills;
+	size_t kills_seen;   /* every kill line read, n_kills of them kept */
+};
+
+/* Reads the cgroup, its ancestors' counters and limits, and the kernel log. q may be NULL
+ * (the caller's own cgroup). 0 with *out a report even when sources could not be read (each
+ * says its errno); -EINVAL (out NULL, or more than one of pid/unit/container_id/cgroup, or a
+ * cgroup path with ".."), -ENOMEM. Sends nothing anywhere and changes nothing. */
+int ew_oom_report_build(struct ew_oom_report **out, const struct ew_oom_query *q);
+void ew_oom_report_free(struct ew_oom_report *r); /* r may be NULL */
+/* The most recent kill in the report's cgroup or below it, or NULL. */
+const struct ew_oom_kill *ew_oom_last_kill(const struct ew_oom_report *r);
+/* Whether an OOM report belongs on e's page: SIGKILL, and the exit status 128+SIGKILL (137).
+ * false for NULL. */
+bool ew_oom_applies(const struct ew_entry *e);
+
+/* A verdict line first ("the OOM killer killed java (pid 1234) 3 min ago in
+ * /system.slice/foo.service (memory.max 512M)", "no OOM kill recorded for ...: memory.events
+ * oom_kill 0", "could not tell whether the OOM killer struck: ..."), then the details. st may
+ * be NULL. 0, -ENOMEM, -EINVAL. */
+int ew_render_oom_text(struct ew_buf *b, const struct ew_oom_report *r,
+		       const struct ew_text_style *st);
+/* The verdict line alone, without a newline. */
+int ew_render_oom_verdict(struct ew_buf *b, const struct ew_oom_report *r);
+/* One object: {"verdict": "killed"|"no_kill"|"unknown", "summary": the verdict line,
+ * "cgroup_version": 2|1|0, "cgroup": path|null, "cgroup_error": text|null,
+ * "events": EV, "ancestors": [EV...] (nearest first), where EV is {"path", "error": text|null,
+ * "oom", "oom_kill", "max", "high", "oom_group_kill": n|null},
+ * "limits": {"memory.max"|"memory.high"|"memory.swap.max": {"bytes": n, "where": path} | null},
+ * "memory.current", "memory.peak": n|null,
+ * "v1": {"under_oom": n|null, "oom_kill": n|null, "error": text|null} (cgroup v1 only, else null),
+ * "kmsg": {"path", "error": text|null, "dmesg_restrict": n|null, "kills_seen": n},
+ * "kills": [{"pid", "comm", "anon_rss_kb", "total_vm_kb", "uid": n|null, "memcg_oom": bool,
+ *            "memcg": path|null, "constraint": text|null, "boot_usec", "time": ISO-8601 UTC}]}.
+ * Text not UTF-8 has U+FFFD for each bad byte. */
+int ew_render_oom_json(struct ew_buf *b, const struct ew_oom_report *r, bool pretty);
+
+/* Where the resolver's configuration is read; NULL members (or NULL) mean /etc's. */
+struct ew_resolv_paths {
+	const char *nsswitch_conf, *resolv_conf, *hosts;
+};
+
+/* A line of /etc/hosts that names the name asked about. */
+struct ew_resolv_hosts_line {
+	unsigned line; /* 1-based */
+	char *text;
+};
+
+struct ew_resolv_report {
+	char *name;              /* the name asked about, or NULL */
+	/* nsswitch.conf: the hosts: sources in order, actions ("[NOTFOUND=return]") kept as
+	 * their own entries. */
+	int nsswitch_error;
+	bool hosts_line_found;
+	char **hosts_sources;
+	size_t n_hosts_sources;
+	/* resolv.conf */
+	int resolv_error;
+	char *resolv_link;       /* where the symlink points, or NULL when it is a plain file */
+	bool stub;               /* systemd-resolved's stub: nameserver 127.0.0.53 (or .54) */
+	char **nameservers;
+	size_t n_nameservers;
+	char **search;
+	size_t n_search;
+	int ndots, timeout, attempts; /* glibc's defaults 1, 5, 2 when not set */
+	bool rotate, edns0;
+	/* /etc/hosts */
+	int hosts_error;
+	struct ew_resolv_hosts_line *hosts_lines;
+	size_t n_hosts_lines;
+	/* The name itself (when given). */
+	unsigned name_dots;
+	bool absolute;           /* a trailing dot: the search list is not used */
+	bool search_first;       /* fewer dots than ndots: the search domains are tried first */
+	const char *invalid;     /* why the name is not a valid host name (static), or NULL */
+};
+
+/* Reads the configuration, and checks name (may be NULL) against it. Never sends a query.
+ * 0 with *out set even when files are missing (each says its errno); -EINVAL, -ENOMEM. */
+int ew_resolv_report_build(struct ew_resolv_report **out, const char *name,
+			   const struct ew_resolv_paths *paths);
+void ew_resolv_report_free(struct ew_resolv_report *r); /* r may be NULL */
+/* Why name is not a valid host name ("a label longer than 63 bytes", ...), or NULL. */
+const char *ew_resolv_name_invalid(const char *name);
+/* Whether a resolver report belongs on e's page: every getaddrinfo code (EW_FAMILY_RESOLVER).
+ * false for NULL. */
+bool ew_resolv_applies(const struct ew_entry *e);
+/* Text: what the name runs into first (invalid, /etc/hosts, search domains), then the
+ * configuration. JSON: {"name", "invalid": text|null, "dots", "absolute", "search_first",
+ * "nsswitch": {"error", "hosts": [source...]|null}, "resolv_conf": {"error", "link": path|null,
+ * "systemd_resolved_stub", "nameservers": [], "search": [], "options": {"ndots", "timeout",
+ * "attempts", "rotate", "edns0"}}, "hosts": {"error", "lines": [{"line", "text"}]}}; every
+ * "error" is strerror text or null. */
+int ew_render_resolv_text(struct ew_buf *b, const struct ew_resolv_report *r,
+			  const struct ew_text_style *st);
+int ew_render_resolv_json(struct ew_buf *b, const struct ew_resolv_report *r, bool pretty);
+/* OOM-API-END */
 
 /* ---- built-in reproductions (lib/repro/) ------------------------------------------------- */
 /* An entry's reproduction is a C routine compiled from its catalog file (catalog/README.md,

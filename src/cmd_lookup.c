@@ -1,6 +1,8 @@
 /* cmd_lookup.c: `errwhy QUERY...`, the reference page of an error, and the catalog-wide views:
  * --list, --search, --brief, --os, --json. */
 #include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +51,13 @@ static const char usage_text[] =
 	"                       linux-sparc, or all of them\n"
 	"      --json           a JSON array of entries\n"
 	"      --port PORT      add \"On this machine\": who holds PORT now (errwhy port)\n"
+	"      --unit UNIT      on SIGKILL and 137: the OOM kills of a systemd unit's cgroup\n"
+	"      --container ID   ... of a container's cgroup (12 or more hex digits of its id)\n"
+	"      --pid PID        ... of the cgroup process PID is in\n"
+	"      --cgroup PATH    ... of a cgroup, /system.slice/foo.service (default: errwhy's\n"
+	"                       own cgroup)\n"
+	"      --host NAME      on getaddrinfo codes: the /etc/hosts lines naming NAME, and how\n"
+	"                       the search domains apply to it\n"
 	"      --color=WHEN     auto (default), always or never; NO_COLOR is honoured\n"
 	"      --no-pager       do not page: pages, --list, --search and --json go through\n"
 	"                       $PAGER (less -FRX by default) only on a terminal\n"
@@ -71,6 +80,11 @@ struct options {
 	int family; /* an enum ew_family, or -1 for all */
 	bool has_port;
 	uint16_t port;
+	/* --unit, --container, --pid, --cgroup: whose OOM kills SIGKILL's and 137's pages show;
+	 * oom_option is the option given (for messages), NULL for errwhy's own cgroup. */
+	struct ew_oom_query oom;
+	const char *oom_option;
+	const char *host; /* --host: the name a resolver page checks /etc/hosts for */
 	bool pager;
 	char **queries;
 	int n_queries;
@@ -90,6 +104,72 @@ static bool looks_like_query(const char *arg)
 }
 
 static void print_query(FILE *f, const char *q);
+
+/* Which of the options that say what "On this machine" is about a is (as --name or
+ * --name=VALUE), or NULL. */
+static const char *machine_option(const char *a)
+{
+	static const char *const names[] = {"--unit", "--container", "--pid", "--cgroup", "--host"};
+
+	for (size_t k = 0; k < sizeof(names) / sizeof(*names); k++) {
+		size_t n = strlen(names[k]);
+		if (strncmp(a, names[k], n) == 0 && (a[n] == '=' || a[n] == '\0'))
+			return names[k];
+	}
+	return NULL;
+}
+
+/* Whether a cgroup path has a "." or ".." part, which could lead out of /sys/fs/cgroup. */
+static bool has_dot_part(const char *p)
+{
+	for (const char *c = p; *c;) {
+		size_t n = strcspn(c, "/");
+		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return true;
+		c += n + (c[n] == '/');
+	}
+	return false;
+}
+
+/* --host, and --unit, --container, --pid or --cgroup: at most one of these names the cgroup.
+ * Each value is checked here, so that a bad one is a usage error rather than a report of
+ * nothing. */
+static int parse_machine_option(struct options *o, const char *opt, const char *v)
+{
+	if (strcmp(opt, "--host") == 0) {
+		if (o->host)
+			return usage_error("%s", "--host was given twice; one name per run");
+		o->host = v;
+		return EW_EXIT_OK;
+	}
+	if (o->oom_option)
+		return usage_error("%s", strcmp(o->oom_option, opt) == 0
+					 ? "give one cgroup: the OOM option was given twice"
+					 : "give one of --unit, --container, --pid and --cgroup");
+	o->oom_option = opt;
+	if (strcmp(opt, "--unit") == 0) {
+		if (!v[0] || strchr(v, '/') || strcmp(v, ".") == 0 || strcmp(v, "..") == 0)
+			return usage_error("--unit takes a unit name (nginx.service), not '%s'", v);
+		o->oom.unit = v;
+	} else if (strcmp(opt, "--container") == 0) {
+		if (strlen(v) < 12 || v[strspn(v, "0123456789abcdef")])
+			return usage_error("--container takes 12 or more hex digits of a "
+					   "container's id, not '%s'", v);
+		o->oom.container_id = v;
+	} else if (strcmp(opt, "--pid") == 0) {
+		long pid;
+		if (!isdigit((unsigned char)v[0]) || ew_number_parse(v, &pid) < 0 || pid < 1 ||
+		    pid > INT32_MAX)
+			return usage_error("--pid takes a process id, not '%s'", v);
+		o->oom.pid = (int)pid;
+	} else {
+		if (!v[0] || has_dot_part(v))
+			return usage_error("--cgroup takes a cgroup path without . or .. parts "
+					   "(/system.slice/foo.service), not '%s'", v);
+		o->oom.cgroup = v;
+	}
+	return EW_EXIT_OK;
+}
 
 /* Queries that cannot be read at all are usage errors, found before any work is done. */
 static int check_queries(const struct options *o)
@@ -112,6 +192,7 @@ static int check_queries(const struct options *o)
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	bool end_of_options = false;
+	const char *name;
 
 	o->queries = calloc((size_t)argc, sizeof(*o->queries));
 	if (!o->queries)
@@ -168,6 +249,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (ew_port_parse(port, &o->port) < 0)
 				return usage_error("--port takes a port from 1 to 65535, not '%s'", port);
 			o->has_port = true;
+		} else if ((name = machine_option(a))) {
+			size_t n = strlen(name);
+			const char *v = a[n] == '=' ? a + n + 1 : (i + 1 < argc ? argv[++i] : NULL);
+			int r;
+			if (!v)
+				return usage_error("%s needs a value", name);
+			if ((r = parse_machine_option(o, name, v)) != EW_EXIT_OK)
+				return r;
 		} else if (strncmp(a, "--color", 7) == 0 && (a[7] == '=' || a[7] == '\0')) {
 			const char *when = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : "");
 			int mode = ew_cli_color_mode(when);
@@ -180,6 +269,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (o->has_port && o->mode != MODE_PAGE)
 		return usage_error("%s", "--port adds a section to pages and --json; not with --brief, --list or --search");
+	if ((o->oom_option || o->host) && o->mode != MODE_PAGE)
+		return usage_error("%s adds to pages and --json; not with --brief, --list or --search",
+				   o->host ? "--host" : o->oom_option);
+	if ((o->oom_option || o->host) && o->os_mask)
+		return usage_error("%s is about this machine; not with --os",
+				   o->host ? "--host" : o->oom_option);
 	if (o->mode == MODE_LIST && o->n_queries)
 		return usage_error("--list takes no queries (did you mean --search %s?)", o->queries[0]);
 	if (o->mode != MODE_LIST && o->n_queries == 0 &&
@@ -265,21 +360,60 @@ static void render_pages(struct ew_buf *out, const char *q, const struct ew_matc
 	}
 }
 
-/* The "On this machine" facts asked for with --port, looked up once for every page. */
-static int diagnose(const struct options *o, struct ew_diagnosis *diag, struct ew_port_report **port)
+/* The "On this machine" reports, looked up once for every page: the port asked for with
+ * --port; OOM kills when a page is SIGKILL's or 137's; the resolver's configuration when one
+ * is a getaddrinfo code's. They belong to machine until machine_free(). */
+struct machine {
+	struct ew_diagnosis diag;
+	struct ew_port_report *port;
+	struct ew_oom_report *oom;
+	struct ew_resolv_report *resolver;
+};
+
+static bool any_page(const struct ew_match *m, size_t n, bool (*applies)(const struct ew_entry *))
+{
+	for (size_t i = 0; i < n; i++)
+		if (applies(m[i].entry))
+			return true;
+	return false;
+}
+
+static int diagnose(const struct options *o, const struct ew_match *m, size_t n,
+		    struct machine *mc)
 {
 	int r;
 
-	*diag = (struct ew_diagnosis){0};
-	*port = NULL;
-	if (!o->has_port)
-		return EW_EXIT_OK;
-	r = ew_port_report_build(port, o->port, 0);
-	if (r < 0)
-		return ew_cli_fail(EW_EXIT_SYSTEM, "cannot look at port %u: %s", o->port,
-				   ew_port_strerror(r));
-	diag->port = *port;
+	*mc = (struct machine){0};
+	if (o->has_port) {
+		r = ew_port_report_build(&mc->port, o->port, 0);
+		if (r < 0)
+			return ew_cli_fail(EW_EXIT_SYSTEM, "cannot look at port %u: %s", o->port,
+					   ew_port_strerror(r));
+	}
+	/* What could not be read (the kernel log as nobody, say) is in the reports: only a
+	 * report that could not be made at all fails the answer. */
+	if (any_page(m, n, ew_oom_applies)) {
+		r = ew_oom_report_build(&mc->oom, &o->oom);
+		if (r < 0)
+			return ew_cli_fail(EW_EXIT_SYSTEM, "cannot look at OOM kills: %s", strerror(-r));
+	}
+	if (any_page(m, n, ew_resolv_applies)) {
+		r = ew_resolv_report_build(&mc->resolver, o->host, NULL);
+		if (r < 0)
+			return ew_cli_fail(EW_EXIT_SYSTEM, "cannot read the resolver's configuration: %s",
+					   strerror(-r));
+	}
+	mc->diag = (struct ew_diagnosis){.port = mc->port, .oom = mc->oom,
+					 .resolver = mc->resolver};
 	return EW_EXIT_OK;
+}
+
+static void machine_free(struct machine *mc)
+{
+	ew_port_report_free(mc->port);
+	ew_oom_report_free(mc->oom);
+	ew_resolv_report_free(mc->resolver);
+	*mc = (struct machine){0};
 }
 
 static struct ew_message_opts message_opts(const struct options *o)
@@ -328,41 +462,51 @@ static int as_message(const struct options *o, struct ew_buf *out)
 static int lookup_queries(const struct options *o, struct ew_buf *out)
 {
 	struct matches all = {0};
-	struct ew_diagnosis diag;
-	struct ew_port_report *port;
-	int status = diagnose(o, &diag, &port);
+	struct machine mc = {0};
+	int status = EW_EXIT_OK;
 	struct ew_text_style st = {.width = ew_cli_width(), .color = ew_cli_use_color(o->color)};
+	size_t *found = calloc((size_t)o->n_queries, sizeof(*found));
 
-	for (int i = 0; i < o->n_queries && status != EW_EXIT_SYSTEM; i++) {
-		const char *q = o->queries[i];
-		size_t before = all.n;
-		long found = answer(o, q, &all);
-		if (found < 0) {
+	if (!found)
+		return ew_cli_fail(EW_EXIT_SYSTEM, "out of memory");
+	/* Every query is answered first: which reports to make depends on the pages. */
+	for (int i = 0; i < o->n_queries; i++) {
+		long got = answer(o, o->queries[i], &all);
+		if (got < 0) {
 			status = ew_cli_fail(EW_EXIT_SYSTEM, "out of memory");
 			break;
 		}
-		if (found == 0) {
-			report_unknown(o, q);
+		found[i] = (size_t)got;
+		if (got == 0) {
+			report_unknown(o, o->queries[i]);
 			status = EW_EXIT_NO;
 		}
-		/* Pages go out per query, so each query's answers stay together and labelled. */
-		if (!o->json && o->mode == MODE_PAGE && found) {
+	}
+	if (status != EW_EXIT_SYSTEM && o->mode == MODE_PAGE) {
+		int d = diagnose(o, all.m, all.n, &mc);
+		if (d != EW_EXIT_OK)
+			status = d;
+	}
+	/* Pages go out per query, so each query's answers stay together and labelled. */
+	for (size_t i = 0, at = 0; status != EW_EXIT_SYSTEM && (int)i < o->n_queries; i++) {
+		if (!o->json && o->mode == MODE_PAGE && found[i]) {
 			if (out->len)
 				ew_buf_puts(out, "\n\n");
-			render_pages(out, q, all.m + before, (size_t)found, st, &diag);
+			render_pages(out, o->queries[i], all.m + at, found[i], st, &mc.diag);
 		}
+		at += found[i];
 	}
 	if (status != EW_EXIT_SYSTEM) {
 		/* A page or JSON that could not be built whole fails the answer (exit 3). */
-		if (o->json && ew_render_json(out, all.m, all.n, true, &diag) < 0)
+		if (o->json && ew_render_json(out, all.m, all.n, true, &mc.diag) < 0)
 			out->failed = true;
 		else if (o->mode == MODE_BRIEF)
 			for (size_t i = 0; i < all.n; i++)
 				ew_render_brief(out, all.m[i].entry, all.m[i].as_name);
 	}
 	free(all.m);
-	if (port)
-		ew_port_report_free(port);
+	free(found);
+	machine_free(&mc);
 	return status;
 }
 

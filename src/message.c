@@ -1,7 +1,7 @@
 /* message.c: `errwhy "<message>"` and `... | errwhy`: what the recogniser found, the line
  * "Recognised EADDRINUSE (Node.js): port 3000, address ::, listen", then the page of the error
- * (with "On this machine" when the message names a port), or for several errors the brief
- * line of each. */
+ * (with "On this machine" when the message names a port, or is SIGKILL's, 137's or a
+ * getaddrinfo code's), or for several errors the brief line of each. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,15 +31,38 @@ static void keep_span(struct found *f, size_t i, const char *s, size_t n)
 
 /* ---- rendering ---- */
 
-static int port_diagnosis(const struct ew_hit *h, struct ew_port_report **r)
+/* The "On this machine" reports of one recognised error: who holds the port it names; the
+ * OOM kills of errwhy's cgroup for SIGKILL and 137; the resolver's configuration for a
+ * getaddrinfo code. No host name is checked against /etc/hosts: the context has no field for
+ * the name looked up, and its address is not that name (in Go's "lookup db on
+ * 127.0.0.53:53: no such host" it is the nameserver's). A help, not the answer: a failure to
+ * look is left out. */
+struct reports {
+	struct ew_port_report *port;
+	struct ew_oom_report *oom;
+	struct ew_resolv_report *resolver;
+};
+
+static struct ew_diagnosis diagnose_hit(const struct ew_hit *h, struct reports *rep)
 {
-	*r = NULL;
-	if (h->context.port < 0 || !h->entry)
-		return 0;
-	/* What the port is now is a help, not the answer: a failure to look is left out. */
-	if (ew_port_report_build(r, (uint16_t)h->context.port, 0) < 0)
-		*r = NULL;
-	return 0;
+	*rep = (struct reports){0};
+	if (!h->entry)
+		return (struct ew_diagnosis){0};
+	if (h->context.port >= 0 &&
+	    ew_port_report_build(&rep->port, (uint16_t)h->context.port, 0) < 0)
+		rep->port = NULL;
+	if (ew_oom_applies(h->entry) && ew_oom_report_build(&rep->oom, NULL) < 0)
+		rep->oom = NULL;
+	if (ew_resolv_applies(h->entry) && ew_resolv_report_build(&rep->resolver, NULL, NULL) < 0)
+		rep->resolver = NULL;
+	return (struct ew_diagnosis){.port = rep->port, .oom = rep->oom, .resolver = rep->resolver};
+}
+
+static void reports_free(struct reports *rep)
+{
+	ew_port_report_free(rep->port);
+	ew_oom_report_free(rep->oom);
+	ew_resolv_report_free(rep->resolver);
 }
 
 static int render_json(const struct found *f, struct ew_buf *out)
@@ -58,16 +81,14 @@ static int render_text(const struct found *f, const struct ew_message_opts *o,
 {
 	if (f->n == 1 && f->hits[0].entry && !o->brief) {
 		const struct ew_hit *h = &f->hits[0];
-		struct ew_port_report *port;
-		struct ew_diagnosis diag = {0};
+		struct reports rep;
+		struct ew_diagnosis diag = diagnose_hit(h, &rep);
 		struct ew_match m = {.entry = h->entry, .kind = EW_MATCH_MESSAGE,
 				     .as_name = h->entry->name, .system = -1, .hit = h};
-		port_diagnosis(h, &port);
-		diag.port = port;
 		ew_render_hit_line(out, h);
 		ew_buf_putc(out, '\n');
 		int r = ew_render_text(out, &m, &o->style, &diag);
-		ew_port_report_free(port);
+		reports_free(&rep);
 		return r < 0 ? EW_EXIT_SYSTEM : EW_EXIT_OK;
 	}
 	for (size_t i = 0; i < f->n; i++) {

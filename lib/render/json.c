@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "json.h"
+#include "json_text.h"
 #include "render.h"
 
 bool ew_json_set(json_t *o, const char *key, json_t *v)
@@ -274,9 +275,16 @@ int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pr
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = entry(&m[i]), *machine;
 		bool ok = o != NULL;
-		if (ok && diag && diag->port) {
+		const struct ew_oom_report *oom =
+			diag && ew_oom_applies(m[i].entry) ? diag->oom : NULL;
+		const struct ew_resolv_report *resolver =
+			diag && ew_resolv_applies(m[i].entry) ? diag->resolver : NULL;
+		if (ok && diag && (diag->port || oom || resolver)) {
 			machine = json_object();
-			ok = ew_json_set(machine, "port", ew_port_report_json(diag->port));
+			ok = !diag->port || ew_json_set(machine, "port", ew_port_report_json(diag->port));
+			ok = ok && (!oom || ew_json_set(machine, "oom", ew_oom_report_json(oom)));
+			ok = ok && (!resolver ||
+				    ew_json_set(machine, "resolver", ew_resolv_report_json(resolver)));
 			ok = ew_json_set(o, "on_this_machine", ew_json_ok(machine, ok)) && ok;
 		}
 		if (!ew_json_append(a, ew_json_ok(o, ok))) {

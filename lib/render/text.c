@@ -280,24 +280,39 @@ static void sources(struct ew_buf *b, const struct ew_entry *e, const struct ew_
 	ew_buf_free(&list);
 }
 
-/* What errwhy saw on this machine, first after the title: it is the answer to "why here?". */
-static void on_this_machine(struct ew_buf *b, const struct ew_diagnosis *diag,
-			    const struct ew_text_style *st)
+/* What errwhy saw on this machine, first after the title: it is the answer to "why here?".
+ * Each report is its own renderer's text (errwhy port's for the port), the reports apart by a
+ * blank line, set in by one step like every section's body. */
+static void on_this_machine(struct ew_buf *b, const struct ew_entry *e,
+			    const struct ew_diagnosis *diag, const struct ew_text_style *st)
 {
-	struct ew_buf port;
+	const struct ew_text_style inner = {.width = st->width - INDENT, .color = st->color};
+	const struct ew_oom_report *oom = diag && ew_oom_applies(e) ? diag->oom : NULL;
+	const struct ew_resolv_report *resolver =
+		diag && ew_resolv_applies(e) ? diag->resolver : NULL;
+	struct ew_buf body;
 
-	if (!diag || !diag->port)
+	if (!diag || (!diag->port && !oom && !resolver))
 		return;
 	heading(b, "On this machine", st);
-	/* The report is errwhy port's own text, set in by one step like every section's body. */
-	ew_buf_init(&port);
-	ew_render_port_text(&port, diag->port, &(struct ew_text_style){
-		.width = st->width - INDENT, .color = st->color});
-	if (port.failed)
+	ew_buf_init(&body);
+	if (diag->port)
+		ew_render_port_text(&body, diag->port, &inner);
+	if (oom) {
+		if (body.len)
+			ew_buf_putc(&body, '\n');
+		ew_render_oom_text(&body, oom, &inner);
+	}
+	if (resolver) {
+		if (body.len)
+			ew_buf_putc(&body, '\n');
+		ew_render_resolv_text(&body, resolver, &inner);
+	}
+	if (body.failed)
 		b->failed = true;
-	else if (port.len)
-		ew_indent_block(b, port.data, INDENT, NULL);
-	ew_buf_free(&port);
+	else if (body.len)
+		ew_indent_block(b, body.data, INDENT, NULL);
+	ew_buf_free(&body);
 }
 
 int ew_render_text(struct ew_buf *b, const struct ew_match *m, const struct ew_text_style *style,
@@ -318,7 +333,7 @@ int ew_render_text(struct ew_buf *b, const struct ew_match *m, const struct ew_t
 	if (st.width > 100)
 		st.width = 100;
 	header(b, e, m, &st);
-	on_this_machine(b, diag, &st);
+	on_this_machine(b, e, diag, &st);
 	heading(b, "What this means", &st);
 	ew_wrap(b, e->meaning, INDENT, INDENT, &st);
 	senders(b, e, &st);

@@ -130,6 +130,30 @@ static void test_stub_and_link(void **state)
 	ew_resolv_report_free(r);
 }
 
+/* A block list makes /etc/hosts megabytes long: a name near its end is still found, at its
+ * line number. */
+static void test_long_hosts_file(void **state)
+{
+	char path[160];
+	struct ew_resolv_paths p = {.nsswitch_conf = ns_path, .resolv_conf = rc_path, .hosts = path};
+	struct ew_resolv_report *r = NULL;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/hosts-long", base);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 50000; i++)
+		fprintf(f, "0.0.0.0 ads%d.example\n", i);
+	fprintf(f, "10.1.2.3 late.example\n");
+	fclose(f);
+	assert_int_equal(ew_resolv_report_build(&r, "late.example", &p), 0);
+	assert_int_equal(r->n_hosts_lines, 1);
+	assert_int_equal(r->hosts_lines[0].line, 50001);
+	assert_string_equal(r->hosts_lines[0].text, "10.1.2.3 late.example");
+	ew_resolv_report_free(r);
+}
+
 static void test_hosts_matches(void **state)
 {
 	struct ew_resolv_report *r = build("db.corp.example", rc_path);
@@ -237,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_resolv_conf),
 		cmocka_unit_test(test_stub_and_link),
 		cmocka_unit_test(test_hosts_matches),
+		cmocka_unit_test(test_long_hosts_file),
 		cmocka_unit_test(test_ndots_and_search),
 		cmocka_unit_test(test_invalid_names),
 		cmocka_unit_test(test_missing_files_and_json),

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,7 +189,8 @@ static void find_below(struct finder *f, int dir, const char *rel, int depth)
 		if (e->d_type != DT_DIR || e->d_name[0] == '.')
 			continue;
 		f->budget--;
-		if (snprintf(sub_rel, sizeof(sub_rel), "%s/%s", rel, e->d_name) >= (int)sizeof(sub_rel))
+		if (snprintf(sub_rel, sizeof(sub_rel), "%s/%s", rel, e->d_name) >=
+		    (int)sizeof(sub_rel))
 			continue;
 		if (name_matches(e->d_name, f->want, f->container)) {
 			f->found = strdup(sub_rel);
@@ -223,7 +225,8 @@ static int cgroup_by_name(const struct hierarchy *h, const char *want, bool cont
 	struct finder f = {.want = want, .container = container, .budget = FIND_MAX_DIRS};
 	int fd;
 
-	if (!want[0] || strchr(want, '/') || (container && !all_hex(want)))
+	if (!want[0] || strchr(want, '/') || strcmp(want, ".") == 0 || strcmp(want, "..") == 0 ||
+	    (container && !all_hex(want)))
 		return -EINVAL;
 	if (!container) {
 		char *direct = join(h->root, "system.slice");
@@ -577,4 +580,15 @@ const struct ew_oom_kill *ew_oom_last_kill(const struct ew_oom_report *r)
 		if (r->kills[i].memcg && cgroup_within(r->kills[i].memcg, r->cgroup))
 			return &r->kills[i];
 	return NULL;
+}
+
+/* The pages an OOM report belongs on: the signal the OOM killer sends, and the status a shell
+ * reports for a child it killed (128+SIGKILL). */
+bool ew_oom_applies(const struct ew_entry *e)
+{
+	if (!e)
+		return false;
+	if (e->family == EW_FAMILY_SIGNAL)
+		return e->number == SIGKILL;
+	return e->family == EW_FAMILY_EXIT && e->signal == SIGKILL;
 }

@@ -83,7 +83,8 @@ static json_t *utc(int64_t usec)
 	struct tm tm;
 	char text[32];
 
-	if (usec < 0 || !gmtime_r(&t, &tm) || !strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm))
+	if (usec < 0 || !gmtime_r(&t, &tm) ||
+	    !strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm))
 		return json_null();
 	return json_string(text);
 }
@@ -95,7 +96,8 @@ static json_t *kill_json(const struct ew_oom_kill *k)
 		  ew_json_set(o, "comm", ew_json_text(k->comm)) &&
 		  ew_json_set(o, "anon_rss_kb", json_integer((json_int_t)k->anon_rss_kb)) &&
 		  ew_json_set(o, "total_vm_kb", json_integer((json_int_t)k->total_vm_kb)) &&
-		  ew_json_set(o, "uid", k->uid == (uint32_t)-1 ? json_null() : json_integer(k->uid)) &&
+		  ew_json_set(o, "uid",
+			      k->uid == (uint32_t)-1 ? json_null() : json_integer(k->uid)) &&
 		  ew_json_set(o, "memcg_oom", json_boolean(k->memcg_oom)) &&
 		  ew_json_set(o, "memcg", ew_json_text(k->memcg)) &&
 		  ew_json_set(o, "constraint", ew_json_text(k->constraint)) &&
@@ -142,16 +144,21 @@ static json_t *report_json(const struct ew_oom_report *r, const char *summary)
 	return ew_json_ok(o, ok);
 }
 
-int ew_render_oom_json(struct ew_buf *b, const struct ew_oom_report *r, bool pretty)
+json_t *ew_oom_report_json(const struct ew_oom_report *r)
 {
 	struct ew_buf summary;
 	json_t *o;
 
-	if (!b || !r)
-		return -EINVAL;
 	ew_buf_init(&summary);
 	ew_render_oom_verdict(&summary, r);
 	o = summary.failed ? NULL : report_json(r, summary.data ? summary.data : "");
 	ew_buf_free(&summary);
-	return ew_json_dump(b, o, pretty);
+	return o;
+}
+
+int ew_render_oom_json(struct ew_buf *b, const struct ew_oom_report *r, bool pretty)
+{
+	if (!b || !r)
+		return -EINVAL;
+	return ew_json_dump(b, ew_oom_report_json(r), pretty);
 }

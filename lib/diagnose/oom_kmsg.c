@@ -27,18 +27,25 @@ struct kmsg_state {
 	int64_t boot_to_wall_usec; /* CLOCK_REALTIME - CLOCK_BOOTTIME, now */
 };
 
-/* "key=value" in a comma-separated list ("constraint=X,...,task_memcg=/a,task=j,pid=1"). */
-static char *field(const char *s, const char *key)
+/* "key=value" in a comma-separated list ("constraint=X,...,task_memcg=/a,task=j,pid=1"): the
+ * first one, or with last the last one. The kernel prints task=COMM before pid= and uid=, and a
+ * process may name itself "x,pid=1": its real pid is the last pid=. */
+static char *field(const char *s, const char *key, bool last)
 {
 	size_t n = strlen(key);
+	const char *at = NULL, *at_end = NULL;
 
 	for (const char *c = s; c && *c;) {
 		const char *end = strchrnul(c, ',');
-		if (strncmp(c, key, n) == 0 && c[n] == '=')
-			return strndup(c + n + 1, (size_t)(end - c - n - 1));
+		if (strncmp(c, key, n) == 0 && c[n] == '=') {
+			at = c + n + 1;
+			at_end = end;
+			if (!last)
+				break;
+		}
 		c = *end ? end + 1 : NULL;
 	}
-	return NULL;
+	return at ? strndup(at, (size_t)(at_end - at)) : NULL;
 }
 
 static void pending_clear(struct pending *p)
@@ -54,11 +61,11 @@ static int parse_oom_kill_line(struct kmsg_state *st, const char *msg)
 	char *pid;
 
 	pending_clear(&st->p);
-	pid = field(msg, "pid");
+	pid = field(msg, "pid", true);
 	st->p.pid = pid ? atoi(pid) : 0;
 	free(pid);
-	st->p.memcg = field(msg, "task_memcg");
-	st->p.constraint = field(msg, "constraint");
+	st->p.memcg = field(msg, "task_memcg", false);
+	st->p.constraint = field(msg, "constraint", false);
 	/* A missing key is no error; a failed strndup of one that is there would be. */
 	if ((strstr(msg, "task_memcg=") && !st->p.memcg) ||
 	    (strstr(msg, "constraint=") && !st->p.constraint))

@@ -2,6 +2,7 @@
  * alone (nsswitch.conf, resolv.conf, /etc/hosts): no DNS query is ever sent. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,18 +237,31 @@ static int add_hosts_line(struct ew_resolv_report *r, unsigned no, const char *l
 	return 0;
 }
 
-static int scan_hosts(struct ew_resolv_report *r, char *text)
+/* /etc/hosts is read line by line, whole: block lists make it megabytes long, past what
+ * ew_oom_read_small() reads. A NUL in a line ends it, as it does for glibc. */
+static int scan_hosts(struct ew_resolv_report *r, const char *path)
 {
-	unsigned no = 1;
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned no = 0;
+	int e = 0;
 
-	for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL, no++) {
-		nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		if (line_names(line, r->name) && add_hosts_line(r, no, line) < 0)
-			return -ENOMEM;
+	if (!f) {
+		r->hosts_error = -errno;
+		return r->hosts_error == -ENOMEM ? -ENOMEM : 0;
 	}
-	return 0;
+	while (getline(&line, &cap, f) > 0) {
+		no++;
+		line[strcspn(line, "\n")] = '\0';
+		if (line_names(line, r->name) && (e = add_hosts_line(r, no, line)) < 0)
+			break;
+	}
+	if (!e && ferror(f))
+		r->hosts_error = -EIO;
+	free(line);
+	fclose(f);
+	return e;
 }
 
 static bool ldh(unsigned char c)
@@ -354,7 +368,7 @@ int ew_resolv_report_build(struct ew_resolv_report **out, const char *name,
 	e = e ? e : read_with(r, rc, &r->resolv_error, parse_resolv);
 	e = e ? e : read_link(r, rc);
 	if (!e && r->name) {
-		e = read_with(r, hosts, &r->hosts_error, scan_hosts);
+		e = scan_hosts(r, hosts);
 		check_name(r);
 	}
 	if (e < 0) {
@@ -378,4 +392,10 @@ void ew_resolv_report_free(struct ew_resolv_report *r)
 		free(r->hosts_lines[i].text);
 	free(r->hosts_lines);
 	free(r);
+}
+
+/* The pages a resolver report belongs on: getaddrinfo's codes. */
+bool ew_resolv_applies(const struct ew_entry *e)
+{
+	return e && e->family == EW_FAMILY_RESOLVER;
 }

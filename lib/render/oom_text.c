@@ -96,7 +96,7 @@ static void could_not_tell(struct ew_buf *b, const struct ew_oom_report *r)
 {
 	const char *sep = "";
 
-	ew_buf_puts(b, "could not tell: ");
+	ew_buf_puts(b, "could not tell whether the OOM killer struck: ");
 	if (r->kmsg_error) {
 		kmsg_problem(b, r);
 		sep = ", ";
@@ -107,12 +107,14 @@ static void could_not_tell(struct ew_buf *b, const struct ew_oom_report *r)
 		ew_buf_printf(b, "%sthe cgroup could not be found (%s)", sep,
 			      strerror(-r->cgroup_error));
 	else if (strcmp(r->cgroup, "/") == 0)
-		ew_buf_printf(b, "%sthe root cgroup has no memory.events (name a pid, unit or cgroup)",
-			      sep);
+		ew_buf_printf(b, "%sthe root cgroup has no memory.events (name a pid, unit or "
+			      "cgroup)", sep);
 	else if (r->cgroup_version == 2)
-		ew_buf_printf(b, "%smemory.events not readable (%s)", sep, strerror(-r->events.error));
+		ew_buf_printf(b, "%smemory.events not readable (%s)", sep,
+			      strerror(-r->events.error));
 	else
-		ew_buf_printf(b, "%smemory.oom_control not readable (%s)", sep, strerror(-r->v1_error));
+		ew_buf_printf(b, "%smemory.oom_control not readable (%s)", sep,
+			      strerror(-r->v1_error));
 }
 
 int ew_render_oom_verdict(struct ew_buf *b, const struct ew_oom_report *r)
@@ -132,7 +134,8 @@ int ew_render_oom_verdict(struct ew_buf *b, const struct ew_oom_report *r)
 		ew_buf_put_escaped(b, k->memcg);
 		limit_note(b, r);
 	} else if (own_kills(r, &n, &source) && n > 0) {
-		ew_buf_printf(b, "the OOM killer killed %" PRIu64 " process%s in ", n, n == 1 ? "" : "es");
+		ew_buf_printf(b, "the OOM killer killed %" PRIu64 " process%s in ", n,
+			      n == 1 ? "" : "es");
 		ew_buf_put_escaped(b, r->cgroup);
 		limit_note(b, r);
 		ew_buf_printf(b, ": %s oom_kill %" PRIu64, source, n);

@@ -247,13 +247,51 @@ static void test_container_and_missing(void **state)
 	assert_string_equal(r->cgroup, "/system.slice/docker-" DOCKER_ID ".scope");
 	assert_null(gone->cgroup);
 	assert_int_equal(gone->cgroup_error, -ENOENT);
-	assert_string_equal(v, "could not tell: the cgroup could not be found (No such file or "
+	assert_string_equal(v, "could not tell whether the OOM killer struck: the cgroup could not be found (No such file or "
 			       "directory)");
 	assert_int_equal(nopid->cgroup_error, -ESRCH);
 	free(v);
 	ew_oom_report_free(r);
 	ew_oom_report_free(gone);
 	ew_oom_report_free(nopid);
+}
+
+/* A unit named . or .. would leave system.slice: refused, not followed. */
+static void test_unit_dots(void **state)
+{
+	struct ew_oom_report *dot = build((struct ew_oom_query){.unit = "."}, "kmsg");
+	struct ew_oom_report *dotdot = build((struct ew_oom_query){.unit = ".."}, "kmsg");
+
+	(void)state;
+	assert_null(dot->cgroup);
+	assert_int_equal(dot->cgroup_error, -EINVAL);
+	assert_null(dotdot->cgroup);
+	assert_int_equal(dotdot->cgroup_error, -EINVAL);
+	ew_oom_report_free(dot);
+	ew_oom_report_free(dotdot);
+}
+
+/* A process may call itself "x,pid=1": the oom-kill: line's last pid= is the kernel's. */
+static void test_comm_with_pid_field(void **state)
+{
+	struct ew_oom_report *r;
+
+	(void)state;
+	{
+		char p[128];
+		FILE *f;
+		snprintf(p, sizeof(p), "%s/kmsg-comm", base);
+		f = fopen(p, "w");
+		assert_non_null(f);
+		kill_record(f, boot_usec_ago(5), 4321, "x,pid=1", "/system.slice/foo.service");
+		fclose(f);
+	}
+	r = build((struct ew_oom_query){.unit = "foo.service"}, "kmsg-comm");
+	assert_int_equal(r->n_kills, 1);
+	assert_int_equal(r->kills[0].pid, 4321);
+	assert_string_equal(r->kills[0].memcg, "/system.slice/foo.service");
+	assert_non_null(ew_oom_last_kill(r));
+	ew_oom_report_free(r);
 }
 
 /* The last EW_OOM_MAX_KILLS are kept, oldest first, and every one counted. */
@@ -291,7 +329,7 @@ static void test_kmsg_unreadable(void **state)
 				  "memory.events oom_kill 1"));
 	free(v);
 	v = verdict(&fake);
-	assert_string_equal(v, "could not tell: /dev/kmsg: Operation not permitted "
+	assert_string_equal(v, "could not tell whether the OOM killer struck: /dev/kmsg: Operation not permitted "
 			       "(dmesg_restrict=1; run as root), memory.events not readable "
 			       "(Permission denied)");
 	free(v);
@@ -397,6 +435,88 @@ static void test_invalid_queries(void **state)
 	ew_oom_report_free(NULL);
 }
 
+static const struct ew_entry *entry_named(const char *name)
+{
+	struct ew_match m;
+
+	assert_int_equal(ew_lookup(name, &m, 1, NULL), 1);
+	return m.entry;
+}
+
+/* A lookup's page shows each report where it belongs: OOM kills on SIGKILL's and 137's
+ * pages (an exit status whose signal is SIGKILL), the resolver's configuration on
+ * getaddrinfo codes' pages, nothing on others; JSON's on_this_machine the same. */
+static void test_pages_show_their_reports(void **state)
+{
+	struct ew_oom_report *oom = build((struct ew_oom_query){.unit = "foo.service"}, "kmsg");
+	struct ew_resolv_report *res = NULL;
+	struct ew_resolv_paths none = {.nsswitch_conf = "/nonexistent/nsswitch.conf",
+				       .resolv_conf = "/nonexistent/resolv.conf",
+				       .hosts = "/nonexistent/hosts"};
+	struct ew_entry killed = *entry_named("203"), sigkill;
+	const struct ew_entry *eai = entry_named("EAI_NONAME"), *other = entry_named("EADDRINUSE");
+	struct ew_diagnosis diag;
+	struct ew_match m[3];
+	struct ew_buf b;
+	json_t *root;
+
+	(void)state;
+	assert_int_equal(ew_resolv_report_build(&res, "db.internal", &none), 0);
+	diag = (struct ew_diagnosis){.oom = oom, .resolver = res};
+	/* No 137 or SIGKILL entry need be in the catalog: one made from an exit status. */
+	killed.name = "137";
+	killed.number = 137;
+	killed.signal = 9;
+	sigkill = killed;
+	sigkill.family = EW_FAMILY_SIGNAL;
+	sigkill.number = 9;
+	assert_true(ew_oom_applies(&killed));
+	assert_true(ew_oom_applies(&sigkill));
+	assert_false(ew_oom_applies(entry_named("203")));
+	assert_false(ew_oom_applies(other));
+	assert_false(ew_oom_applies(NULL));
+	assert_true(ew_resolv_applies(eai));
+	assert_false(ew_resolv_applies(&killed));
+	assert_false(ew_resolv_applies(NULL));
+
+	m[0] = (struct ew_match){.entry = &killed, .kind = EW_MATCH_NAME, .as_name = "137",
+				 .system = -1};
+	m[1] = (struct ew_match){.entry = eai, .kind = EW_MATCH_NAME, .as_name = "EAI_NONAME",
+				 .system = -1};
+	m[2] = (struct ew_match){.entry = other, .kind = EW_MATCH_NAME, .as_name = "EADDRINUSE",
+				 .system = -1};
+	ew_buf_init(&b);
+	assert_int_equal(ew_render_text(&b, &m[0], NULL, &diag), 0);
+	assert_non_null(strstr(b.data, "\nOn this machine\n  the OOM killer killed java (pid 1234)"));
+	assert_null(strstr(b.data, "nsswitch.conf"));
+	ew_buf_free(&b);
+	assert_int_equal(ew_render_text(&b, &m[1], NULL, &diag), 0);
+	assert_non_null(strstr(b.data, "\nOn this machine\n  name db.internal: not in /etc/hosts\n"));
+	assert_non_null(strstr(b.data, "  nsswitch.conf hosts: not readable: "));
+	assert_null(strstr(b.data, "OOM"));
+	ew_buf_free(&b);
+	assert_int_equal(ew_render_text(&b, &m[2], NULL, &diag), 0);
+	assert_null(strstr(b.data, "On this machine"));
+	ew_buf_free(&b);
+
+	assert_int_equal(ew_render_json(&b, m, 3, false, &diag), 0);
+	root = json_loads(b.data, 0, NULL);
+	assert_non_null(root);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(
+				    json_array_get(root, 0), "on_this_machine"), "oom"), "verdict")),
+			    "killed");
+	assert_null(json_object_get(json_object_get(json_array_get(root, 0), "on_this_machine"),
+				    "resolver"));
+	assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(
+				    json_array_get(root, 1), "on_this_machine"), "resolver"), "name")),
+			    "db.internal");
+	assert_null(json_object_get(json_array_get(root, 2), "on_this_machine"));
+	json_decref(root);
+	ew_buf_free(&b);
+	ew_resolv_report_free(res);
+	ew_oom_report_free(oom);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -406,10 +526,13 @@ int main(void)
 		cmocka_unit_test(test_user_unit_no_kill),
 		cmocka_unit_test(test_container_and_missing),
 		cmocka_unit_test(test_ring_of_kills),
+		cmocka_unit_test(test_unit_dots),
+		cmocka_unit_test(test_comm_with_pid_field),
 		cmocka_unit_test(test_kmsg_unreadable),
 		cmocka_unit_test(test_hostile_names),
 		cmocka_unit_test(test_cgroup_v1),
 		cmocka_unit_test(test_invalid_queries),
+		cmocka_unit_test(test_pages_show_their_reports),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

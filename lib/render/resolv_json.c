@@ -64,14 +64,12 @@ static json_t *hosts_json(const struct ew_resolv_report *r)
 	return ew_json_ok(o, ok);
 }
 
-int ew_render_resolv_json(struct ew_buf *b, const struct ew_resolv_report *r, bool pretty)
+json_t *ew_resolv_report_json(const struct ew_resolv_report *r)
 {
-	json_t *o;
+	json_t *o = json_object();
 	bool ok, named;
 
-	if (!b || !r)
-		return -EINVAL;
-	o = json_object();
+
 	named = r->name != NULL;
 	ok = ew_json_set(o, "name", ew_json_text(r->name)) &&
 	     ew_json_set(o, "invalid", r->invalid ? json_string(r->invalid) : json_null()) &&
@@ -81,5 +79,12 @@ int ew_render_resolv_json(struct ew_buf *b, const struct ew_resolv_report *r, bo
 	     ew_json_set(o, "nsswitch", nsswitch_json(r)) &&
 	     ew_json_set(o, "resolv_conf", resolv_conf_json(r)) &&
 	     ew_json_set(o, "hosts", named ? hosts_json(r) : json_null());
-	return ew_json_dump(b, ew_json_ok(o, ok), pretty);
+	return ew_json_ok(o, ok);
+}
+
+int ew_render_resolv_json(struct ew_buf *b, const struct ew_resolv_report *r, bool pretty)
+{
+	if (!b || !r)
+		return -EINVAL;
+	return ew_json_dump(b, ew_resolv_report_json(r), pretty);
 }
