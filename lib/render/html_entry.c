@@ -324,7 +324,7 @@ int ew_render_html_alias(struct ew_buf *b, const struct ew_entry *e, const char 
 	ew_buf_puts(b, "</h1>\n<p>");
 	ew_html_escape_str(b, alias);
 	ew_buf_puts(b, " is another name for <a href=\"");
-	ew_html_href_entry(b, &c, e->name);
+	ew_html_href_entry(b, &c, e);
 	ew_buf_puts(b, "\">");
 	ew_html_escape_str(b, e->name);
 	ew_buf_printf(b, "</a> on Linux: the same number, %d, and the same page.</p>\n", e->number);

@@ -57,7 +57,7 @@ static void row(struct ew_buf *b, const struct ew_entry *e, const struct ew_html
 	ew_buf_putc(b, ' ');
 	lower_attr(b, e->message);
 	ew_buf_printf(b, "\"><span class=\"num\">%d</span> <a class=\"name\" href=\"", e->number);
-	ew_html_href_entry(b, c, e->name);
+	ew_html_href_entry(b, c, e);
 	ew_buf_puts(b, "\">");
 	ew_html_escape_str(b, e->name);
 	ew_buf_puts(b, "</a> <span class=\"title\">");
@@ -150,6 +150,21 @@ int ew_render_html_index(struct ew_buf *b, enum ew_html_mode mode)
 
 /* ---- search results ----------------------------------------------------------------------- */
 
+/* Where an entry's message comes from, as "“...” is the text strerror() gives for NAME" says
+ * it. */
+static const char *message_origin(enum ew_family family)
+{
+	switch (family) {
+	case EW_FAMILY_ERRNO: return "the text strerror() gives for";
+	case EW_FAMILY_SIGNAL: return "the text strsignal() gives for";
+	case EW_FAMILY_RESOLVER: return "the text gai_strerror() gives for";
+	case EW_FAMILY_EXIT:
+	case EW_FAMILY_KERNEL:
+	case EW_FAMILY_COUNT:
+	default: return "the title of";
+	}
+}
+
 /* What one lookup match says about the query, when more than the name: an alias, a number. */
 static void match_note(struct ew_buf *b, const struct ew_match *m)
 {
@@ -181,7 +196,7 @@ static void match_note(struct ew_buf *b, const struct ew_match *m)
 	case EW_MATCH_MESSAGE:
 		ew_buf_puts(b, "<p class=\"note\">“");
 		ew_html_escape_str(b, e->message);
-		ew_buf_printf(b, "” is the text strerror() gives for %s.</p>", e->name);
+		ew_buf_printf(b, "” is %s %s.</p>", message_origin(e->family), e->name);
 		break;
 	case EW_MATCH_NAME:
 	default:
@@ -217,7 +232,7 @@ static void result(struct ew_buf *b, const struct ew_match *m, const struct ew_h
 	const struct ew_entry *e = m->entry;
 
 	ew_buf_puts(b, "<li class=\"result\"><a class=\"name\" href=\"");
-	ew_html_href_entry(b, c, e->name);
+	ew_html_href_entry(b, c, e);
 	ew_buf_puts(b, "\">");
 	ew_html_escape_str(b, e->name);
 	ew_buf_printf(b, "</a> <span class=\"num\">%d</span> <span class=\"title\">", e->number);
@@ -289,7 +304,7 @@ static void suggestions(struct ew_buf *b, const struct ew_entry *const *s, size_
 	for (size_t i = 0; i < n; i++) {
 		ew_buf_puts(b, i == 0 ? "" : i + 1 == n ? " or " : ", ");
 		ew_buf_puts(b, "<a href=\"");
-		ew_html_href_entry(b, c, s[i]->name);
+		ew_html_href_entry(b, c, s[i]);
 		ew_buf_puts(b, "\">");
 		ew_html_escape_str(b, s[i]->name);
 		ew_buf_puts(b, "</a>");
@@ -344,8 +359,9 @@ static bool last_name(const char *path, size_t len, char *out, size_t size)
 		end -= 5;
 	else if (end - start > 5 && memcmp(path + end - 5, ".json", 5) == 0)
 		end -= 5;
-	/* Every name in the catalog starts with E: "/favicon.ico" or "/foo" asks for none. */
-	if (end - start < 2 || end - start >= size || (path[start] != 'E' && path[start] != 'e'))
+	/* Every name that can be mistyped starts with E (errno, getaddrinfo and kernel codes) or
+	 * S (signals): "/favicon.ico" or "/foo" asks for none. Exit statuses are numbers. */
+	if (end - start < 2 || end - start >= size || !strchr("EeSs", path[start]))
 		return false;
 	for (size_t i = start; i < end; i++) {
 		char ch = path[i];
