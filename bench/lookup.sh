@@ -29,7 +29,9 @@ pair() {
 }
 pair 1 EADDRINUSE EADDRINUSE
 pair 2 "--brief 98" 98
-pair 3 -l -l
+# errno -l lists errno values; errwhy -l every family, so the like-for-like list is errno's.
+pair 3 "-l --family errno" -l
+pair 4 "--brief 9" 9
 
 python3 - "$out" <<'PY'
 import json, os, sys

@@ -206,6 +206,35 @@ static bool failed(const struct run *r)
 	return !WIFEXITED(r->wait_status) || WEXITSTATUS(r->wait_status) != 0;
 }
 
+/* The catalog's entry for the signal that killed the command, or NULL. */
+static const struct ew_entry *killing_signal(int st)
+{
+	struct ew_match m;
+	char number[16];
+
+	if (!WIFSIGNALED(st))
+		return NULL;
+	snprintf(number, sizeof(number), "%d", WTERMSIG(st));
+	return ew_lookup_in(number, EW_FAMILY_SIGNAL, &m, 1, NULL) == 1 ? m.entry : NULL;
+}
+
+/* A command a signal killed printed nothing about it: the signal's whole page says what it
+ * means, who sends it and what to do. */
+static void explain_signal(const struct run *r, struct ew_buf *b)
+{
+	const struct ew_entry *e = killing_signal(r->wait_status);
+	struct ew_text_style st = {.width = ew_cli_width()};
+
+	if (!e)
+		return;
+	ew_buf_putc(b, '\n');
+	if (ew_render_text(b, &(struct ew_match){.entry = e, .kind = EW_MATCH_NUMBER,
+						 .as_name = e->name, .system = -1,
+						 .number = e->number},
+			   &st, NULL) < 0)
+		b->failed = true;
+}
+
 static void explain_text(const struct run *r, struct ew_buf *b)
 {
 	const struct run_report *rep = &r->report;
@@ -253,6 +282,7 @@ static void explain_text(const struct run *r, struct ew_buf *b)
 			      rep->scan_error == -ELIBACC && ew_identify_error()
 				      ? ew_identify_error()
 				      : strerror(-rep->scan_error));
+	explain_signal(r, b);
 }
 
 /* A JSON string of text made printable by errwhy's escaping: only " and \ remain to quote. */
@@ -317,6 +347,12 @@ static void explain_json(const struct run *r, struct ew_buf *b)
 		      WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st));
 	if (WIFSIGNALED(st) && ew_signal_name(WTERMSIG(st)))
 		ew_buf_printf(b, "\"%s\"", ew_signal_name(WTERMSIG(st)));
+	else
+		ew_buf_puts(b, "null");
+	/* The signal's entry, as errwhy --json SIGNAL gives it (it ends in a newline). */
+	ew_buf_puts(b, ",\"signal_entry\":");
+	if (killing_signal(st) && ew_render_json_entry(b, killing_signal(st), false) == 0)
+		b->len--;
 	else
 		ew_buf_puts(b, "null");
 	ew_buf_printf(b, ",\"started\":%s,\"errors\":[", r->exec_errno ? "false" : "true");

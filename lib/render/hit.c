@@ -83,9 +83,10 @@ int ew_render_hit_line(struct ew_buf *b, const struct ew_hit *h)
 	if (!b || !h || !h->name)
 		return -EINVAL;
 	ew_buf_puts(b, "Recognised ");
+	/* An exit status is a bare number: say what kind. */
+	if (h->entry && h->entry->family == EW_FAMILY_EXIT)
+		ew_buf_puts(b, "exit status ");
 	ew_buf_puts(b, h->name);
-	if (!h->entry)
-		ew_buf_puts(b, " (a getaddrinfo error, not an errno)");
 	if (h->ecosystem) {
 		ew_buf_puts(b, " (");
 		ew_buf_puts(b, h->ecosystem);

@@ -195,9 +195,7 @@ static json_t *senders(const struct ew_entry *e)
 }
 
 /* What only one family has: a signal's default action ("core" also means it dumps core),
- * whether it can be caught, who sends it; an exit status's symbolic name, which the issue's
- * schema calls "name" (EXIT_EXEC, EX_USAGE, the signal of 128+N; the status itself where
- * there is none), and the signal of 128+N. */
+ * whether it can be caught, who sends it; an exit status's number and the signal of 128+N. */
 static bool set_family_fields(json_t *o, const struct ew_entry *e)
 {
 	switch (e->family) {
@@ -208,12 +206,22 @@ static bool set_family_fields(json_t *o, const struct ew_entry *e)
 		       ew_json_set(o, "catchable", json_boolean(e->catchable)) &&
 		       ew_json_set(o, "senders", senders(e));
 	case EW_FAMILY_EXIT:
-		return ew_json_set(o, "name", json_string(e->symbol ? e->symbol : e->name)) &&
-		       ew_json_set(o, "status", json_integer(e->number)) &&
+		return ew_json_set(o, "status", json_integer(e->number)) &&
 		       ew_json_set(o, "signal", e->signal ? json_integer(e->signal) : json_null());
 	default:
 		return true;
 	}
+}
+
+/* "id" is the entry's name in the catalog, unique across families and its page's path
+ * (/exit/137); "name" is what the error is called: the same, but for an exit status its
+ * symbolic name where it has one (EXIT_EXEC, EX_USAGE, the signal of 128+N). */
+static bool set_names(json_t *o, const struct ew_entry *e)
+{
+	const char *name = e->family == EW_FAMILY_EXIT && e->symbol ? e->symbol : e->name;
+
+	return ew_json_set(o, "id", json_string(e->name)) &&
+	       ew_json_set(o, "name", json_string(name));
 }
 
 static json_t *entry(const struct ew_match *m)
@@ -226,7 +234,7 @@ static json_t *entry(const struct ew_match *m)
 		ok = ew_json_append(aliases, json_string(e->numbers[k].name)) &&
 		     ew_json_set(alias_numbers, e->numbers[k].name, numbers(e, k));
 	ok = ok && ew_json_set(o, "family", json_string(ew_family_key(e->family))) &&
-	     ew_json_set(o, "name", json_string(e->name));
+	     set_names(o, e);
 	ok = ew_json_set(o, "aliases", aliases) && ok; /* always: it takes aliases */
 	ok = ok && ew_json_set(o, "number", json_integer(e->number)) &&
 	     ew_json_set(o, "message", text(e->message)) &&
@@ -337,8 +345,7 @@ static json_t *summary(const struct ew_entry *e)
 	for (size_t k = 1; k < e->n_numbers && ok; k++)
 		ok = ew_json_append(aliases, json_string(e->numbers[k].name));
 	ok = ok && ew_json_set(o, "family", json_string(ew_family_key(e->family))) &&
-	     ew_json_set(o, "name", json_string(e->name)) &&
-	     ew_json_set(o, "number", json_integer(e->number)) &&
+	     set_names(o, e) && ew_json_set(o, "number", json_integer(e->number)) &&
 	     ew_json_set(o, "message", text(e->message)) &&
 	     ew_json_set(o, "title", text(e->title)) &&
 	     ew_json_set(o, "category", text(e->category)) &&

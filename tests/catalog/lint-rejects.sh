@@ -107,6 +107,7 @@ case_ "Source: not last" "Source: is the last line of its cause" 's/^1\. One\./1
 case_ "Source: twice" "a cause has one Source: line" 's/^1\. One\./1. One.\n   Source: kill(2)\n   Source: kill(2)/'
 case_ "not returned, yet reproduced" "'returned: no' contradicts a reproduction" 's/^- common: no/- common: no\n- returned: no/;/^## Numbers/i ## How to reproduce\n\n```sh\ntrue\n```\n\n```output\nx\n```\n'
 case_ "If you see it, yet returned" "'If you see it' belongs to entries with 'returned: no'" '/^## Numbers/i ## If you see it\n\nSo.\n'
+case_ "family: on a pattern" "'family:' belongs to form: items" '/^## Numbers/i ## Messages\n\n- pattern: operation refused\n  family: signal\n  ecosystem: X\n  example: operation refused here\n  source: https://example.com/x\n'
 case_ "Call: without code" "'Call:' is followed by the reproduction's" '/^## Numbers/i ## Built-in reproduction\n\nCall: kill() of nothing\n'
 case_ "Built-in reproduction empty" "'Built-in reproduction' holds" '/^## Numbers/i ## Built-in reproduction\n\nMaybe later.\n'
 case_ "unknown trigger mode" "a trigger is \`\`\`sh, \`\`\`sh root" 's/^```sh unchecked: a test entry/```sh maybe/'

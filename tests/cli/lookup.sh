@@ -81,9 +81,9 @@ run "$errwhy" --json $(yes EINVAL | head -n 70)
 expect "--json answers all 70 queries" '[ "$status" = 0 ] && [ "$(printf "%s" "$out" | python3 -c "import json,sys; print(len(json.load(sys.stdin)))")" = 70 ]'
 
 # Numbers are decimal or 0x hex (errwhy(1)); a leading zero is not octal.
-run "$errwhy" --brief 077
+run "$errwhy" --brief --family errno 077
 expect "077 is 77, not octal 63" '[ "$status" = 0 ] && [ "$out" = "EBADFD 77 File descriptor in bad state" ]'
-run "$errwhy" --brief 09
+run "$errwhy" --brief --family errno 09
 expect "09 is 9" '[ "$status" = 0 ] && [ "$out" = "EBADF 9 Bad file descriptor" ]'
 run "$errwhy" --os darwin 048 --brief
 expect "--os reads 048 as 48" '[ "$status" = 0 ] && [ "$out" = "EADDRINUSE 98 Address already in use" ]'
@@ -212,6 +212,84 @@ PAGER
 else
 	echo "ok $((n += 1)) - # SKIP script(1) cannot give a terminal here"
 fi
+
+# Families: one number, every family's answer, most likely first (errwhy(1), DESCRIPTION).
+brief() { run "$errwhy" --brief "$@"; }
+first() { printf "%s\n" "$out" | sed -n "${1}p" | cut -d" " -f1; }
+brief 9
+expect "9 is EBADF, then SIGKILL" '[ "$status" = 0 ] && [ "$(first 1)" = EBADF ] && [ "$(first 2)" = SIGKILL ] && [ "$(printf "%s\n" "$out" | wc -l)" = 2 ]'
+brief 137
+expect "137 is the exit status of SIGKILL, alone (no errno is 137)" '[ "$out" = "137 SIGKILL Killed by SIGKILL (128+9)" ]'
+brief 130
+expect "130: the exit status (Ctrl-C) before EOWNERDEAD" '[ "$(first 1)" = 130 ] && [ "$(first 2)" = EOWNERDEAD ]'
+brief -2
+expect "-2 is ENOENT, then getaddrinfo's EAI_NONAME" '[ "$(first 1)" = ENOENT ] && [ "$(first 2)" = EAI_NONAME ]'
+brief -517
+expect "-517 is the kernel's EPROBE_DEFER" '[ "$(first 1)" = EPROBE_DEFER ]'
+brief KILL
+expect "KILL, as kill -l says it, is SIGKILL" '[ "$out" = "SIGKILL 9 Killed" ]'
+brief sigsegv
+expect "a signal name in any case" '[ "$(first 1)" = SIGSEGV ]'
+brief 203/EXEC
+expect "203/EXEC, as systemctl prints it" '[ "$(first 1)" = 203 ] && [[ "$out" == *EXIT_EXEC* ]]'
+run "$errwhy" 203/NOTEXEC
+expect "a status whose name does not agree matches nothing" '[ "$status" = 1 ]'
+brief EX_USAGE
+expect "an exit status by its sysexits.h name" '[ "$(first 1)" = 64 ]'
+brief EAI_AGAIN
+expect "a getaddrinfo code by name, with its glibc number" '[ "$out" = "EAI_AGAIN -3 Temporary failure in name resolution" ]'
+brief ERESTARTSYS
+expect "a kernel-internal code by name" '[ "$(first 1)" = ERESTARTSYS ]'
+brief --family signal 9
+expect "--family signal 9 is SIGKILL only" '[ "$out" = "SIGKILL 9 Killed" ]'
+run "$errwhy" --family signal 137
+expect "--family signal 137 matches nothing, and says so" '[ "$status" = 1 ] && [[ "$err" == *"no signal entry"* ]]'
+run "$errwhy" --family nosuch 9
+expect "an unknown family is a usage error" '[ "$status" = 2 ]'
+run "$errwhy" 9
+expect "a shared number labels each answer with its family" '[[ "$out" == "9 has 2 answers:"* ]] && [[ "$out" == *"As a signal, 9 is SIGKILL."* ]]'
+run "$errwhy" -l --family signal
+expect "-l --family signal lists signals, kill -l's names with numbers" '[ "$status" = 0 ] && printf "%s\n" "$out" | grep -qx "SIGKILL 9 Killed" && ! printf "%s\n" "$out" | grep -q "^E"'
+if command -v bash >/dev/null; then
+	missing=$(for n in $(bash -c 'kill -l' | tr -s ' \t' '\n' | grep -E '^SIG[A-Z]+$'); do
+		printf "%s\n" "$out" | grep -q "^$n " || echo "$n"; done)
+	expect "-l --family signal has every signal bash knows by name" '[ -z "$missing" ]'
+fi
+run "$errwhy" -l --family exit
+expect "-l --family exit: status, symbol, title" 'printf "%s\n" "$out" | grep -qx "203 EXIT_EXEC Failed to Execute the Program" && printf "%s\n" "$out" | grep -q "^137 SIGKILL "'
+run "$errwhy" --json SIGSEGV
+expect "--json of a signal: default_action core, core true, numbers by system" '[ "$status" = 0 ] && printf "%s" "$out" | python3 -c "import json,sys; e=json.load(sys.stdin)[0]; n=e[\"numbers\"]; sys.exit(not (e[\"family\"] == \"signal\" and e[\"default_action\"] == \"core\" and e[\"core\"] is True and set(n) >= {\"darwin\",\"freebsd\",\"openbsd\",\"linux_alpha\",\"linux_mips\",\"linux_parisc\",\"linux_sparc\"}))"'
+run "$errwhy" --json 137
+expect "--json of 137: name SIGKILL, signal 9" 'printf "%s" "$out" | python3 -c "import json,sys; e=json.load(sys.stdin)[0]; sys.exit(not (e[\"family\"] == \"exit\" and e[\"number\"] == 137 and e[\"name\"] == \"SIGKILL\" and e[\"signal\"] == 9))"'
+run "$errwhy" --json 203/EXEC
+expect "--json of 203: name EXIT_EXEC, no signal" 'printf "%s" "$out" | python3 -c "import json,sys; e=json.load(sys.stdin)[0]; sys.exit(not (e[\"name\"] == \"EXIT_EXEC\" and e[\"signal\"] is None))"'
+run "$errwhy" --json EAI_NONAME
+expect "--json of a getaddrinfo code: glibc's number and text, musl and windows numbers" 'printf "%s" "$out" | python3 -c "import json,sys; e=json.load(sys.stdin)[0]; n=e[\"numbers\"]; sys.exit(not (e[\"number\"] == -2 and e[\"message\"] == \"Name or service not known\" and set(n) >= {\"musl\",\"darwin\",\"freebsd\",\"openbsd\",\"windows\"}))"'
+
+# The families' forms in pasted messages (catalog/forms.md, the signal entries' Messages).
+recognises() { # TEXT NAME
+	want=$2
+	run "$errwhy" --brief "$1"
+	expect "recognised as $2: $1" '[ "$status" = 0 ] && printf "%s\n" "$out" | grep -q "^    $want "'
+}
+recognises "attendize_mail_1 exited with code 137" 137
+recognises '"ExitCode": 139,' 139
+recognises "Main process exited, code=exited, status=203/EXEC" 203
+recognises "Main PID: 761 (code=killed, signal=KILL)" SIGKILL
+recognises "Main process exited, code=dumped, status=11/SEGV" SIGSEGV
+recognises "Segmentation fault (core dumped)" SIGSEGV
+recognises "Aborted (core dumped)" SIGABRT
+recognises "bash: line 1: 48 Killed                  python -u main.py" SIGKILL
+recognises "go build x: signal: killed" SIGKILL
+recognises "Command terminated by signal 9" SIGKILL
+recognises "process 12 terminated by signal SIGSEGV" SIGSEGV
+recognises "Error: getaddrinfo ENOTFOUND db.internal" EAI_NONAME
+recognises "socket.gaierror: [Errno -2] Name or service not known" EAI_NONAME
+recognises "socket.gaierror: [Errno -3] Temporary failure in name resolution" EAI_AGAIN
+recognises "dial tcp: lookup db.internal: no such host" EAI_NONAME
+recognises "platform x: probe with driver y failed with error -517" EPROBE_DEFER
+run "$errwhy" --brief "the job was killed by the user at noon"
+expect "'killed' in prose is no signal" '! printf "%s\n" "$out" | grep -q SIGKILL'
 
 # Closing the pipe early is normal use, not an error.
 "$errwhy" -l | head -n1 >/dev/null

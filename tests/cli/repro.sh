@@ -22,7 +22,7 @@ runs = json.load(open(sys.argv[1]))
 pages = json.load(open(sys.argv[2])) if len(sys.argv) > 2 else []
 keys = ["name", "result", "call", "got", "reason"]
 res = {o["name"]: o["result"] for o in runs}
-high = {p["name"] for p in pages if p["confidence"] == "high"}
+high = {p["id"] for p in pages if p["confidence"] == "high"}
 broken = [o for o in runs if o["result"] in ("mismatch", "failed")]
 crashed = [o["name"] for o in runs if o["result"] == "failed"
            and ("killed by" in o["reason"] or "timed out" in o["reason"])]
@@ -42,7 +42,7 @@ facts = {
     "high_not_run": " ".join(n + ":" + res.get(n, "not-run") for n in sorted(high)
                              if res.get(n) not in ("reproduced", "skipped")),
     "run_not_high": " ".join(sorted(set(res) - high)) if pages else "",
-    "without": next((p["name"] for p in pages if p["name"] not in res), ""),
+    "without": next((p["id"] for p in pages if p["id"] not in res), ""),
     "crashed": " ".join(crashed),
     "names": " ".join(o["name"] for o in runs),
 }

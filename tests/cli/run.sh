@@ -20,6 +20,11 @@ expect "a failure says the command and its status" \
 run "$errwhy" run -- sh -c 'kill -KILL $$'
 expect "killed by SIGKILL: 137 and the signal named" \
 	'[ "$status" = 137 ] && [[ "$err" == *"killed by signal 9 (SIGKILL), exit status 137"* ]]'
+expect "a killed command gets the signal's whole page" \
+	'[[ "$err" == *"SIGKILL  9  Signals"* ]] && [[ "$err" == *"Who sends it"* ]] && [[ "$err" == *"What this means"* ]]'
+run "$errwhy" run -- sh -c 'kill -SEGV $$'
+expect "killed by SIGSEGV: 139 and SIGSEGV's page" \
+	'[ "$status" = 139 ] && [[ "$err" == *"SIGSEGV  11  Signals"* ]]'
 
 # Commands that cannot be run: 127 and 126, with a message, and no explanation beyond it.
 run "$errwhy" run -- errwhy-no-such-command-here arg
@@ -72,6 +77,8 @@ expect "--json on success: one object with status 0" \
 run "$errwhy" run --json -- sh -c 'kill -KILL $$'
 expect "--json for a signal: status 137, signal SIGKILL" \
 	'[ "$status" = 137 ] && printf "%s" "$err" | tail -n 1 | python3 -c "import json,sys; o=json.loads(sys.stdin.read()); sys.exit(not (o[\"status\"] == 137 and o[\"signal\"] == \"SIGKILL\"))"'
+expect "--json for a signal: the signal's entry, with its default action" \
+	'printf "%s" "$err" | tail -n 1 | python3 -c "import json,sys; o=json.loads(sys.stdin.read()); e=o[\"signal_entry\"]; sys.exit(not (e[\"name\"] == \"SIGKILL\" and e[\"default_action\"] == \"term\" and not e[\"catchable\"]))"'
 
 # errwhy ignores SIGPIPE for itself; the command gets the default back, so yes dies quietly.
 run "$errwhy" run -- sh -c 'yes | head -n 1'

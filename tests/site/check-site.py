@@ -163,8 +163,9 @@ def main():
         # -l lists aliases too (EWOULDBLOCK): they are read on their entry's page.
         with open(os.path.join(site, "api/v1/errors.json"), encoding="utf-8") as f:
             listed = json.load(f)["errors"]
-        aliases = {a: e["name"] for e in listed for a in e["aliases"]}
-        family = {e["name"]: e["family"] for e in listed}
+        # "id" is the catalog's name (137); "name" an exit status's symbol (SIGKILL).
+        aliases = {a: e["id"] for e in listed for a in e["aliases"]}
+        family = {e["id"]: e["family"] for e in listed}
         family.update({a: family[n] for a, n in aliases.items()})
         ok(sorted(set(family.values())) == ["errno", "exit", "kernel", "resolver", "signal"],
            "api/v1/errors.json lists every family", sorted(set(family.values())))
@@ -176,7 +177,7 @@ def main():
         ok("SIGIO" in aliases and 'href="../signal/SIGPOLL.html"' in
            read_text(f"{site}/signal/SIGIO.html"), "signal/SIGIO.html links signal/SIGPOLL.html")
         all_names = [x for x in all_names if x not in aliases]
-        ok(sorted(all_names) == sorted(e["name"] for e in listed),
+        ok(sorted(all_names) == sorted(e["id"] for e in listed),
            "api/v1/errors.json lists the same entries as errwhy -l")
         missing = [x for x in all_names if not os.path.isfile(f"{site}/{family[x]}/{x}.html")]
         ok(not missing, "every entry has FAMILY/NAME.html", " ".join(missing))

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -20,6 +21,50 @@ static const struct ew_entry *only(const char *query, enum ew_match_kind kind)
 	assert_int_equal(n, 1);
 	assert_int_equal(m[0].kind, kind);
 	return m[0].entry;
+}
+
+/* The answers to query in order, as "errno:EBADF signal:SIGKILL". */
+static const char *answers(const char *query, int family)
+{
+	static char out[512];
+	struct ew_match m[8];
+	size_t n = ew_lookup_in(query, family, m, 8, NULL), len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n && len < sizeof(out); i++)
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%s:%s", i ? " " : "",
+					 ew_family_key(m[i].entry->family), m[i].entry->name);
+	return out;
+}
+
+/* A number that several families share: each answers, most likely first (errwhy.h). */
+static void test_families(void **state)
+{
+	(void)state;
+	assert_string_equal(answers("9", -1), "errno:EBADF signal:SIGKILL");
+	assert_string_equal(answers("137", -1), "exit:137");
+	assert_string_equal(answers("130", -1), "exit:130 errno:EOWNERDEAD");
+	assert_string_equal(answers("2", -1), "errno:ENOENT signal:SIGINT exit:2");
+	assert_string_equal(answers("-2", -1), "errno:ENOENT resolver:EAI_NONAME");
+	assert_string_equal(answers("-517", -1), "kernel:EPROBE_DEFER");
+	assert_string_equal(answers("517", -1), "kernel:EPROBE_DEFER");
+	assert_string_equal(answers("9", EW_FAMILY_SIGNAL), "signal:SIGKILL");
+	assert_string_equal(answers("137", EW_FAMILY_ERRNO), "");
+	assert_string_equal(answers("KILL", -1), "signal:SIGKILL");
+	assert_string_equal(answers("sigkill", -1), "signal:SIGKILL");
+	assert_string_equal(answers("SIGIO", -1), "signal:SIGPOLL");
+	assert_string_equal(answers("203/EXEC", -1), "exit:203");
+	assert_string_equal(answers("203/exec", -1), "exit:203");
+	assert_string_equal(answers("203/USER", -1), "");
+	assert_string_equal(answers("EXIT_EXEC", -1), "exit:203");
+	assert_string_equal(answers("EX_USAGE", -1), "exit:64");
+	/* 128+N's symbol is its signal's name: SIGKILL is the signal, not also exit 137 */
+	assert_string_equal(answers("SIGKILL", -1), "signal:SIGKILL");
+	assert_string_equal(answers("ERESTARTSYS", -1), "kernel:ERESTARTSYS");
+	assert_string_equal(answers("Name or service not known", -1), "resolver:EAI_NONAME");
+	/* a real-time signal between the two ends is the range's entry */
+	assert_string_equal(answers("40", EW_FAMILY_SIGNAL), "signal:SIGRTMIN");
+	assert_string_equal(answers("65", EW_FAMILY_SIGNAL), "");
 }
 
 static void test_every_form_of_eaddrinuse(void **state)
@@ -187,8 +232,9 @@ static void test_numbers_are_decimal_or_hex(void **state)
 	long v = -1;
 	(void)state;
 
-	assert_string_equal(only("077", EW_MATCH_NUMBER)->name, "EBADFD"); /* 77, not 63 */
-	assert_string_equal(only("09", EW_MATCH_NUMBER)->name, "EBADF");
+	/* 77, not 63 (and EX_NOPERM, the exit status 77, after it) */
+	assert_string_equal(answers("077", -1), "errno:EBADFD exit:77");
+	assert_string_equal(answers("09", -1), "errno:EBADF signal:SIGKILL");
 	assert_string_equal(only("0X62", EW_MATCH_NUMBER)->name, "EADDRINUSE");
 	assert_int_equal(ew_number_parse("077", &v), 0);
 	assert_int_equal(v, 77);
@@ -258,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_results_written_never_exceed_max),
 		cmocka_unit_test(test_null_input_matches_nothing),
 		cmocka_unit_test(test_numbers_are_decimal_or_hex),
+		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_catalog_is_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
