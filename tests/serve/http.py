@@ -157,7 +157,7 @@ def test_pages(port, srv):
     # Each name's family: an alias is in its entry's (SIGIO is a signal's).
     family = {}
     for e in lst.get("errors", []):
-        for n in [e.get("name")] + e.get("aliases", []):
+        for n in [e.get("id")] + e.get("aliases", []):
             family[n] = e.get("family")
     aliases = {a for e in lst.get("errors", []) for a in e.get("aliases", [])}
     entries = [n for n in all_names if n not in aliases]
@@ -197,11 +197,9 @@ def test_pages(port, srv):
 
 
 def is_entry(j, name):
-    """Whether the API's object j is the entry name: an exit status's "name" is its symbol
-    (EXIT_EXEC, SIGKILL for 137), as errwhy --json writes it; its "status" is the name."""
-    if j.get("family") == "exit":
-        return str(j.get("status")) == name
-    return j.get("name") == name
+    """Whether the API's object j is the entry name: its "id" (an exit status's "name" is its
+    symbol, EXIT_EXEC or SIGKILL for 137, as errwhy --json writes it)."""
+    return j.get("id") == name
 
 
 def test_redirects(port):
