@@ -784,8 +784,9 @@ int ew_render_repro_json(struct ew_buf *b, const struct ew_repro_report *r, size
 
 /* Where a page's links point. */
 enum ew_html_mode {
-	EW_HTML_SERVER, /* absolute paths: /, /errno/NAME, /search, /assets/errwhy.css */
-	EW_HTML_SITE    /* relative links between files: index.html, errno/NAME.html; no server
+	EW_HTML_SERVER, /* absolute paths: /, /FAMILY/NAME (/signal/SIGKILL), /search,
+			 * /assets/errwhy.css */
+	EW_HTML_SITE    /* relative links between files: index.html, FAMILY/NAME.html; no server
 			 * search (the search box filters the index, with JavaScript only) */
 };
 
@@ -795,8 +796,9 @@ enum ew_html_mode {
  * JavaScript; the script adds copy buttons and filters the index as one types. Each appends to
  * b and returns 0, -ENOMEM, or -EINVAL for a NULL argument or a mode outside the enum. */
 
-/* "All Linux / POSIX errors": every entry grouped by category, with number, name, title and
- * confidence, and the search box. */
+/* "All Linux / POSIX errors": every entry grouped by family, errno first, each family a
+ * table with the columns that identify its entries (an exit status and its symbol, a signal's
+ * name, number and default action), and the search box. */
 int ew_render_html_index(struct ew_buf *b, enum ew_html_mode mode);
 /* One entry's page: every section of ew_render_text(), an anchor on each. */
 int ew_render_html_entry(struct ew_buf *b, const struct ew_entry *e, enum ew_html_mode mode);
@@ -856,8 +858,8 @@ const char *ew_answer_kind_key(enum ew_answer_kind k); /* "none", "lookup", "mes
 /* JSON for the API (`/api/v1/...`). An entry as one object: exactly an element of the array
  * ew_render_json() writes for that name. */
 int ew_render_json_entry(struct ew_buf *b, const struct ew_entry *e, bool pretty);
-/* Every entry, briefly: {"family":"errno","count":N,"errors":[{"name","number","message",
- * "title","category","common","confidence","aliases"}...]}. */
+/* Every entry of every family, briefly: {"family":"all","count":N,"errors":[{"family","name",
+ * "number","message","title","category","common","confidence","aliases"}...]}. */
 int ew_render_json_list(struct ew_buf *b, bool pretty);
 /* An answer: {"query":..,"kind":"lookup","matches":[{"name","family","number","title",
  * "confidence","match":{...},"context":{...}}...],"suggest":[..]}. */

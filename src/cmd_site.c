@@ -16,10 +16,13 @@ static const char usage_text[] =
 	"usage: errwhy site DIR\n"
 	"\n"
 	"Writes the web catalog to DIR as static files for any web host: index.html, one\n"
-	"page per error (errno/NAME.html), 404.html, the style sheet and script\n"
-	"(assets/), and the JSON API (api/v1/errors.json, api/v1/errors/NAME.json). The\n"
-	"pages link to each other relatively, so the export also reads from the file\n"
-	"system; the search box filters the index, with JavaScript.\n"
+	"page per error in its family's directory (errno/EADDRINUSE.html,\n"
+	"signal/SIGKILL.html, exit/137.html, resolver/EAI_NONAME.html,\n"
+	"kernel/EPROBE_DEFER.html; an alias's page links its entry), 404.html, the style\n"
+	"sheet and script (assets/), and the JSON API (api/v1/errors.json, every entry as\n"
+	"api/v1/errors/NAME.json). The pages link to each other relatively, so the export\n"
+	"also reads from the file system; the search box filters the index, with\n"
+	"JavaScript.\n"
 	"\n"
 	"DIR must not exist, or be empty, or hold an earlier export (it has the file\n"
 	".errwhy-site, written first): errwhy site never writes into anything else.\n"
@@ -186,14 +189,16 @@ static int write_pages(struct site *s)
 		return rc;
 	for (size_t i = 0; i < ew_entry_count(); i++) {
 		const struct ew_entry *e = ew_entry_at(i);
-		snprintf(path, sizeof(path), "errno/%s.html", e->name);
+		const char *family = ew_family_key(e->family);
+		snprintf(path, sizeof(path), "%s/%s.html", family, e->name);
 		rc = put_rendered(s, path, ew_render_html_entry(&s->out, e, EW_HTML_SITE));
 		if (rc)
 			return rc;
-		/* errno/EWOULDBLOCK.html, where a reader of another reference would look. */
+		/* errno/EWOULDBLOCK.html, signal/SIGIO.html: in the family's directory, where a
+		 * reader of another reference would look. */
 		for (size_t k = 1; k < e->n_numbers; k++) {
 			const char *alias = e->numbers[k].name;
-			snprintf(path, sizeof(path), "errno/%s.html", alias);
+			snprintf(path, sizeof(path), "%s/%s.html", family, alias);
 			rc = put_rendered(s, path, ew_render_html_alias(&s->out, e, alias,
 									EW_HTML_SITE));
 			if (rc)

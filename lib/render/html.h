@@ -38,9 +38,10 @@ void ew_html_reference(struct ew_buf *b, const char *ref);
 void ew_html_code(struct ew_buf *b, const char *text, const char *lang, const char *label,
 		  const char *extra_class);
 
-/* Links, written for the mode: the index, an entry's page, an asset, the search page. */
+/* Links, written for the mode: the index, an entry's page (in its family's directory:
+ * /signal/SIGKILL, or exit/137.html from the root), an asset. */
 void ew_html_href_index(struct ew_buf *b, const struct ew_html_ctx *c);
-void ew_html_href_entry(struct ew_buf *b, const struct ew_html_ctx *c, const char *name);
+void ew_html_href_entry(struct ew_buf *b, const struct ew_html_ctx *c, const struct ew_entry *e);
 void ew_html_href_asset(struct ew_buf *b, const struct ew_html_ctx *c, const char *file);
 /* <a class="back" href="...">All Linux / POSIX errors</a>, in a paragraph. */
 void ew_html_back_link(struct ew_buf *b, const struct ew_html_ctx *c);

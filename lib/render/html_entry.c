@@ -38,9 +38,51 @@ static void kicker(struct ew_buf *b, const struct ew_entry *e)
 	ew_buf_puts(b, "</p>\n");
 }
 
-static void names(struct ew_buf *b, const struct ew_entry *e)
+/* "errno 98", "signal 9", "exit status 137", "getaddrinfo code -2": the number as the
+ * family counts it. */
+static void number_words(struct ew_buf *b, const struct ew_entry *e)
 {
-	ew_buf_printf(b, "<p class=\"facts\"><span class=\"number\">errno %d</span>", e->number);
+	static const char *const words[EW_FAMILY_COUNT] = {
+		[EW_FAMILY_ERRNO] = "errno", [EW_FAMILY_SIGNAL] = "signal",
+		[EW_FAMILY_EXIT] = "exit status", [EW_FAMILY_RESOLVER] = "getaddrinfo code",
+		[EW_FAMILY_KERNEL] = "kernel code",
+	};
+	const char *w = (unsigned)e->family < EW_FAMILY_COUNT ? words[e->family] : NULL;
+
+	ew_buf_printf(b, "%s %d", w ? w : "number", e->number);
+}
+
+/* The signal an exit status 128+N names, when the catalog has it: its page is linked. */
+static const struct ew_entry *status_signal(const struct ew_entry *e)
+{
+	struct ew_match m;
+	size_t total;
+
+	if (e->family != EW_FAMILY_EXIT || !e->signal || !e->symbol ||
+	    ew_lookup_in(e->symbol, EW_FAMILY_SIGNAL, &m, 1, &total) != 1 || total != 1)
+		return NULL;
+	return m.entry;
+}
+
+/* "signal 9", "exit status 203 · EXIT_EXEC", "errno 11 · also EWOULDBLOCK". */
+static void facts(struct ew_buf *b, const struct ew_entry *e, const struct ew_html_ctx *c)
+{
+	const struct ew_entry *sig = status_signal(e);
+
+	ew_buf_puts(b, "<p class=\"facts\"><span class=\"number\">");
+	number_words(b, e);
+	ew_buf_puts(b, "</span>");
+	if (e->symbol) {
+		ew_buf_puts(b, " · <span class=\"symbol\">");
+		if (sig) {
+			ew_buf_puts(b, "<a href=\"");
+			ew_html_href_entry(b, c, sig);
+			ew_buf_puts(b, "\">");
+		}
+		ew_buf_puts(b, "<code>");
+		ew_html_escape_str(b, e->symbol);
+		ew_buf_puts(b, sig ? "</code></a></span>" : "</code></span>");
+	}
 	for (size_t k = 1; k < e->n_numbers; k++) {
 		ew_buf_puts(b, k == 1 ? " · <span class=\"aliases\">also " : ", ");
 		ew_buf_puts(b, "<code class=\"alias\">");
@@ -52,6 +94,18 @@ static void names(struct ew_buf *b, const struct ew_entry *e)
 	ew_buf_puts(b, "</p>\n");
 }
 
+/* A signal's nature, as the text page says it under the title: its default action and
+ * whether a handler may step in. */
+static void signal_facts(struct ew_buf *b, const struct ew_entry *e)
+{
+	if (!e->action)
+		return;
+	ew_buf_puts(b, "<p class=\"signal-facts\"><span class=\"label\">Default action:</span> ");
+	ew_html_escape_str(b, ew_signal_action_words(e->action));
+	ew_buf_puts(b, e->catchable ? ". A program can catch, block or ignore it.</p>\n"
+				    : ". No program can catch, block or ignore it.</p>\n");
+}
+
 static void header(struct ew_buf *b, const struct ew_entry *e, const struct ew_html_ctx *c)
 {
 	char why[600];
@@ -61,7 +115,7 @@ static void header(struct ew_buf *b, const struct ew_entry *e, const struct ew_h
 	ew_buf_puts(b, "<h1>");
 	ew_html_escape_str(b, e->name);
 	ew_buf_puts(b, "</h1>\n");
-	names(b, e);
+	facts(b, e, c);
 	ew_buf_puts(b, "<p class=\"title\"><strong>");
 	ew_html_inline_str(b, e->title);
 	ew_buf_puts(b, "</strong>");
@@ -76,8 +130,27 @@ static void header(struct ew_buf *b, const struct ew_entry *e, const struct ew_h
 	ew_buf_puts(b, "<p class=\"evidence\"><span class=\"label\">Evidence:</span> ");
 	ew_html_inline_str(b, why);
 	ew_buf_puts(b, "</p>\n");
+	signal_facts(b, e);
 	ew_html_back_link(b, c);
 	ew_buf_puts(b, "</header>\n");
+}
+
+/* A signal's senders: a list like the causes, each with its source. */
+static void senders(struct ew_buf *b, const struct ew_entry *e)
+{
+	if (!e->n_senders)
+		return;
+	section_open(b, "who-sends-it", "Who sends it", NULL);
+	ew_buf_puts(b, "<ul class=\"senders\">\n");
+	for (size_t i = 0; i < e->n_senders; i++) {
+		ew_buf_printf(b, "<li id=\"sender-%zu\">\n", i + 1);
+		ew_html_prose(b, e->senders[i], NULL, NULL);
+		if (e->sender_sources && e->sender_sources[i])
+			ew_html_source(b, e->sender_sources[i]);
+		ew_buf_puts(b, "</li>\n");
+	}
+	ew_buf_puts(b, "</ul>\n");
+	section_close(b);
 }
 
 static void causes(struct ew_buf *b, const struct ew_entry *e)
@@ -177,11 +250,20 @@ static void avoid(struct ew_buf *b, const struct ew_entry *e)
 	section_close(b);
 }
 
+/* Whether the entry has a "Numbers on other systems" table: exit statuses and kernel codes
+ * have no other systems to compare with. */
+static bool has_numbers(const struct ew_entry *e)
+{
+	return e->n_numbers > 0 && ew_family_n_systems(e->family) > 0;
+}
+
 /* One column per name (the entry's, then its aliases), one row per system. */
 static void numbers(struct ew_buf *b, const struct ew_entry *e)
 {
 	bool dash = false;
 
+	if (!has_numbers(e))
+		return;
 	section_open(b, "numbers-on-other-systems", "Numbers on other systems", NULL);
 	/* The table scrolls inside its box on a narrow screen, never the page. */
 	ew_buf_puts(b, "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" "
@@ -235,6 +317,8 @@ static void toc(struct ew_buf *b, const struct ew_entry *e)
 {
 	ew_buf_puts(b, "<nav class=\"toc\" aria-label=\"On this page\"><ol>");
 	toc_item(b, "what-this-means", "What this means");
+	if (e->n_senders)
+		toc_item(b, "who-sends-it", "Who sends it");
 	if (e->n_causes)
 		toc_item(b, "why-it-happens", "Why it happens");
 	if (e->seen)
@@ -249,7 +333,8 @@ static void toc(struct ew_buf *b, const struct ew_entry *e)
 	}
 	if (e->n_avoid)
 		toc_item(b, "what-not-to-do", "What not to do");
-	toc_item(b, "numbers-on-other-systems", "Numbers on other systems");
+	if (has_numbers(e))
+		toc_item(b, "numbers-on-other-systems", "Numbers on other systems");
 	toc_item(b, "sources", "Sources");
 	ew_buf_puts(b, "</ol></nav>\n");
 }
@@ -270,7 +355,9 @@ int ew_render_html_entry(struct ew_buf *b, const struct ew_entry *e, enum ew_htm
 	/* What a search engine shows under the title. */
 	ew_buf_init(&about);
 	ew_html_escape_str(&about, e->name);
-	ew_buf_printf(&about, " (errno %d, &quot;", e->number);
+	ew_buf_puts(&about, " (");
+	number_words(&about, e);
+	ew_buf_puts(&about, ", &quot;");
 	ew_html_escape_str(&about, e->message);
 	ew_buf_puts(&about, "&quot;): what it means, why it happens, how to reproduce it and how "
 			    "to fix it.");
@@ -287,6 +374,7 @@ int ew_render_html_entry(struct ew_buf *b, const struct ew_entry *e, enum ew_htm
 	section_open(b, "what-this-means", "What this means", NULL);
 	ew_html_prose(b, e->meaning, NULL, NULL);
 	section_close(b);
+	senders(b, e);
 	causes(b, e);
 	seen(b, e);
 	reproduce(b, e);
@@ -324,7 +412,7 @@ int ew_render_html_alias(struct ew_buf *b, const struct ew_entry *e, const char 
 	ew_buf_puts(b, "</h1>\n<p>");
 	ew_html_escape_str(b, alias);
 	ew_buf_puts(b, " is another name for <a href=\"");
-	ew_html_href_entry(b, &c, e->name);
+	ew_html_href_entry(b, &c, e);
 	ew_buf_puts(b, "\">");
 	ew_html_escape_str(b, e->name);
 	ew_buf_printf(b, "</a> on Linux: the same number, %d, and the same page.</p>\n", e->number);

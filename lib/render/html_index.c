@@ -1,4 +1,4 @@
-/* html_index.c: the pages around the entries: the index of every error by category, the
+/* html_index.c: the pages around the entries: the index of every error by family, the
  * search results (how the query was read, then what it found) and "Not found". */
 #include <errno.h>
 #include <stdlib.h>
@@ -9,29 +9,36 @@
 #define SUGGEST_MAX 5
 #define TITLE_QUERY_CHARS 80
 
-/* The categories in the order catalog/README.md lists them, the everyday ones first; one
- * the list does not know comes after them, in catalog order. */
-static const char *const category_order[] = {
-	"process", "file", "io", "resource", "memory", "network",
-	"ipc", "device", "math", "streams", "keys", "legacy",
+/* The index has one section per family, errno first (the enum's order), each with a table
+ * whose columns say what identifies an entry of that family: an errno value by its number,
+ * a signal by its name, an exit status by the status and its symbol. */
+enum column { COL_END, COL_NUMBER, COL_NAME, COL_STATUS, COL_SYMBOL, COL_ACTION, COL_TITLE,
+	      COL_CONFIDENCE };
+
+static const char *const column_heading[] = {
+	[COL_NUMBER] = "Number", [COL_NAME] = "Name", [COL_STATUS] = "Status",
+	[COL_SYMBOL] = "Symbol", [COL_ACTION] = "Default action", [COL_TITLE] = "Title",
+	[COL_CONFIDENCE] = "Confidence",
 };
-#define N_KNOWN (sizeof(category_order) / sizeof(category_order[0]))
 
-static size_t category_rank(const char *category)
-{
-	for (size_t i = 0; i < N_KNOWN; i++)
-		if (strcmp(category, category_order[i]) == 0)
-			return i;
-	return N_KNOWN;
-}
+#define MAX_COLUMNS 6
+static const enum column family_columns[EW_FAMILY_COUNT][MAX_COLUMNS] = {
+	[EW_FAMILY_ERRNO] = {COL_NUMBER, COL_NAME, COL_TITLE, COL_CONFIDENCE},
+	[EW_FAMILY_SIGNAL] = {COL_NAME, COL_NUMBER, COL_ACTION, COL_TITLE, COL_CONFIDENCE},
+	[EW_FAMILY_EXIT] = {COL_STATUS, COL_SYMBOL, COL_TITLE, COL_CONFIDENCE},
+	[EW_FAMILY_RESOLVER] = {COL_NAME, COL_NUMBER, COL_TITLE, COL_CONFIDENCE},
+	[EW_FAMILY_KERNEL] = {COL_NAME, COL_NUMBER, COL_TITLE, COL_CONFIDENCE},
+};
 
+/* By magnitude: getaddrinfo's codes are negative, and read from -1 down. */
 static int by_number(const void *pa, const void *pb)
 {
 	const struct ew_entry *a = *(const struct ew_entry *const *)pa;
 	const struct ew_entry *b = *(const struct ew_entry *const *)pb;
+	long x = labs((long)a->number), y = labs((long)b->number);
 
-	if (a->number != b->number)
-		return a->number < b->number ? -1 : 1;
+	if (x != y)
+		return x < y ? -1 : 1;
 	return strcmp(a->name, b->name);
 }
 
@@ -44,111 +51,188 @@ static void lower_attr(struct ew_buf *b, const char *s)
 	}
 }
 
+/* <a class="name" href="...">NAME</a>: the entry's name, linked to its page. */
+static void name_link(struct ew_buf *b, const struct ew_entry *e, const struct ew_html_ctx *c)
+{
+	ew_buf_puts(b, "<a class=\"name\" href=\"");
+	ew_html_href_entry(b, c, e);
+	ew_buf_puts(b, "\">");
+	ew_html_escape_str(b, e->name);
+	ew_buf_puts(b, "</a>");
+}
+
+static void cell(struct ew_buf *b, enum column col, const struct ew_entry *e,
+		 const struct ew_html_ctx *c)
+{
+	switch (col) {
+	case COL_NUMBER:
+		ew_buf_printf(b, "<td class=\"num\">%d</td>", e->number);
+		break;
+	case COL_NAME:
+	case COL_STATUS:
+		ew_buf_puts(b, col == COL_STATUS ? "<th scope=\"row\" class=\"num\">"
+						 : "<th scope=\"row\">");
+		name_link(b, e, c);
+		ew_buf_puts(b, "</th>");
+		break;
+	case COL_SYMBOL:
+		ew_buf_puts(b, "<td class=\"symbol\">");
+		if (e->symbol) {
+			ew_buf_puts(b, "<code>");
+			ew_html_escape_str(b, e->symbol);
+			ew_buf_puts(b, "</code>");
+		}
+		ew_buf_puts(b, "</td>");
+		break;
+	case COL_ACTION:
+		ew_buf_puts(b, "<td class=\"action\">");
+		if (e->action)
+			ew_html_escape_str(b, ew_signal_action_words(e->action));
+		ew_buf_puts(b, "</td>");
+		break;
+	case COL_TITLE:
+		ew_buf_puts(b, "<td class=\"title\">");
+		ew_html_inline_str(b, e->title);
+		ew_buf_puts(b, "</td>");
+		break;
+	case COL_CONFIDENCE:
+		ew_buf_puts(b, "<td class=\"confidence\">");
+		ew_html_badge(b, e->confidence, true);
+		ew_buf_puts(b, "</td>");
+		break;
+	case COL_END:
+	default:
+		break;
+	}
+}
+
+/* One row; its data- attributes are what the script's filter reads: the name, the number,
+ * and in lower case the aliases, the symbol, the title, the message and the category. */
 static void row(struct ew_buf *b, const struct ew_entry *e, const struct ew_html_ctx *c)
 {
-	ew_buf_puts(b, "<li class=\"row\" data-name=\"");
+	const enum column *cols = family_columns[e->family];
+
+	ew_buf_puts(b, "<tr class=\"row\" data-name=\"");
 	ew_html_escape_str(b, e->name);
 	ew_buf_printf(b, "\" data-number=\"%d\" data-text=\"", e->number);
 	for (size_t k = 1; k < e->n_numbers; k++) {
 		lower_attr(b, e->numbers[k].name);
 		ew_buf_putc(b, ' ');
 	}
+	if (e->symbol) {
+		lower_attr(b, e->symbol);
+		ew_buf_putc(b, ' ');
+	}
 	lower_attr(b, e->title);
 	ew_buf_putc(b, ' ');
 	lower_attr(b, e->message);
-	ew_buf_printf(b, "\"><span class=\"num\">%d</span> <a class=\"name\" href=\"", e->number);
-	ew_html_href_entry(b, c, e->name);
+	ew_buf_putc(b, ' ');
+	lower_attr(b, e->category);
 	ew_buf_puts(b, "\">");
-	ew_html_escape_str(b, e->name);
-	ew_buf_puts(b, "</a> <span class=\"title\">");
-	ew_html_inline_str(b, e->title);
-	ew_buf_puts(b, "</span> ");
-	ew_html_badge(b, e->confidence, true);
-	ew_buf_puts(b, "</li>\n");
+	for (size_t i = 0; i < MAX_COLUMNS && cols[i] != COL_END; i++)
+		cell(b, cols[i], e, c);
+	ew_buf_puts(b, "</tr>\n");
 }
 
-/* One category's section: its heading with an id, then its entries by number. */
-static int category(struct ew_buf *b, const char *name, const struct ew_html_ctx *c)
+/* One family's section: its label as the heading, with an id, then its table by number. */
+static int family_section(struct ew_buf *b, enum ew_family family, const struct ew_html_ctx *c)
 {
+	const enum column *cols = family_columns[family];
+	const char *key = ew_family_key(family), *label = ew_family_label(family);
 	size_t n = 0, total = ew_entry_count();
 	const struct ew_entry **list = calloc(total ? total : 1, sizeof(*list));
 
 	if (!list)
 		return -ENOMEM;
 	for (size_t i = 0; i < total; i++)
-		if (strcmp(ew_entry_at(i)->category, name) == 0)
+		if (ew_entry_at(i)->family == family)
 			list[n++] = ew_entry_at(i);
+	if (n == 0) {
+		free(list);
+		return 0;
+	}
 	qsort(list, n, sizeof(*list), by_number);
-	ew_buf_puts(b, "<section class=\"category\" id=\"category-");
-	ew_html_escape_str(b, name);
-	ew_buf_puts(b, "\">\n<h2><a class=\"anchor\" href=\"#category-");
-	ew_html_escape_str(b, name);
-	ew_buf_puts(b, "\">");
-	ew_html_category(b, name);
-	ew_buf_printf(b, "</a> <span class=\"count\">%zu</span></h2>\n<ul class=\"entries\">\n", n);
+	ew_buf_printf(b, "<section class=\"family\" id=\"family-%s\">\n<h2><a class=\"anchor\" "
+		      "href=\"#family-%s\">", key, key);
+	ew_html_escape_str(b, label);
+	ew_buf_printf(b, "</a> <span class=\"count\">%zu</span></h2>\n", n);
+	/* The table scrolls inside its box on a narrow screen, never the page. */
+	ew_buf_puts(b, "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"");
+	ew_html_escape_str(b, label);
+	ew_buf_puts(b, "\">\n<table class=\"entries\">\n<thead><tr>");
+	for (size_t i = 0; i < MAX_COLUMNS && cols[i] != COL_END; i++)
+		ew_buf_printf(b, "<th scope=\"col\">%s</th>", column_heading[cols[i]]);
+	ew_buf_puts(b, "</tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < n; i++)
 		row(b, list[i], c);
-	ew_buf_puts(b, "</ul>\n</section>\n");
+	ew_buf_puts(b, "</tbody>\n</table>\n</div>\n</section>\n");
 	free(list);
 	return 0;
 }
 
-/* Every category once, in the order above: known ones by rank, then the others as met. */
-static size_t categories(const char **out, size_t max)
+/* Whether any entry is of the family: a family without one gets no section and no link. */
+static bool family_present(enum ew_family family)
 {
-	size_t n = 0;
-
-	for (size_t rank = 0; rank <= N_KNOWN; rank++)
-		for (size_t i = 0; i < ew_entry_count() && n < max; i++) {
-			const char *cat = ew_entry_at(i)->category;
-			bool seen = false;
-			if (category_rank(cat) != rank)
-				continue;
-			for (size_t k = 0; k < n && !seen; k++)
-				seen = strcmp(out[k], cat) == 0;
-			if (!seen)
-				out[n++] = cat;
-		}
-	return n;
+	for (size_t i = 0; i < ew_entry_count(); i++)
+		if (ew_entry_at(i)->family == family)
+			return true;
+	return false;
 }
 
 int ew_render_html_index(struct ew_buf *b, enum ew_html_mode mode)
 {
 	struct ew_html_ctx c = {.mode = mode, .root = ""};
-	const char *cats[64];
-	size_t n;
+	bool first = true;
 	int r;
 
 	if (!b || (unsigned)mode > EW_HTML_SITE)
 		return -EINVAL;
-	n = categories(cats, sizeof(cats) / sizeof(cats[0]));
 	ew_html_open(b, &c, "All Linux / POSIX errors — errwhy",
-		     "Every Linux / POSIX errno: what it means, why it happens, how to reproduce "
-		     "it and how to fix it.", "index-page");
+		     "Every Linux errno, signal, exit status, getaddrinfo code and kernel-internal "
+		     "code: what it means, why it happens, how to reproduce it and how to fix it.",
+		     "index-page");
 	ew_buf_puts(b, "<h1>All Linux / POSIX errors</h1>\n");
-	ew_buf_printf(b, "<p class=\"lede\">%zu errors that Linux system calls and the C library "
-		      "report: for each, what it means, why it happens, how to reproduce it and "
-		      "how to fix it, with the sources that back every claim.</p>\n",
-		      ew_entry_count());
+	ew_buf_printf(b, "<p class=\"lede\">%zu errors a program meets on Linux: the errno values "
+		      "system calls and the C library report, signals, exit statuses, getaddrinfo "
+		      "codes and the kernel's internal codes. For each, what it means, why it "
+		      "happens, how to reproduce it and how to fix it, with the sources that back "
+		      "every claim.</p>\n", ew_entry_count());
 	ew_html_search_form(b, &c, NULL, 0);
-	ew_buf_puts(b, "<nav class=\"categories\" aria-label=\"Categories\">");
-	for (size_t i = 0; i < n; i++) {
-		ew_buf_puts(b, i ? " <a href=\"#category-" : "<a href=\"#category-");
-		ew_html_escape_str(b, cats[i]);
-		ew_buf_puts(b, "\">");
-		ew_html_category(b, cats[i]);
+	ew_buf_puts(b, "<nav class=\"families\" aria-label=\"Families\">");
+	for (int f = 0; f < EW_FAMILY_COUNT; f++) {
+		if (!family_present((enum ew_family)f))
+			continue;
+		ew_buf_printf(b, "%s<a href=\"#family-%s\">", first ? "" : " ",
+			      ew_family_key((enum ew_family)f));
+		ew_html_escape_str(b, ew_family_label((enum ew_family)f));
 		ew_buf_puts(b, "</a>");
+		first = false;
 	}
 	ew_buf_puts(b, "</nav>\n<p id=\"no-match\" class=\"no-match\" hidden>No error matches "
 		       "the filter.</p>\n");
-	for (size_t i = 0; i < n; i++)
-		if ((r = category(b, cats[i], &c)) < 0)
+	for (int f = 0; f < EW_FAMILY_COUNT; f++)
+		if ((r = family_section(b, (enum ew_family)f, &c)) < 0)
 			return r;
 	ew_html_close(b, &c);
 	return b->failed ? -ENOMEM : 0;
 }
 
 /* ---- search results ----------------------------------------------------------------------- */
+
+/* Where an entry's message comes from, as "“...” is the text strerror() gives for NAME" says
+ * it. */
+static const char *message_origin(enum ew_family family)
+{
+	switch (family) {
+	case EW_FAMILY_ERRNO: return "the text strerror() gives for";
+	case EW_FAMILY_SIGNAL: return "the text strsignal() gives for";
+	case EW_FAMILY_RESOLVER: return "the text gai_strerror() gives for";
+	case EW_FAMILY_EXIT:
+	case EW_FAMILY_KERNEL:
+	case EW_FAMILY_COUNT:
+	default: return "the title of";
+	}
+}
 
 /* What one lookup match says about the query, when more than the name: an alias, a number. */
 static void match_note(struct ew_buf *b, const struct ew_match *m)
@@ -181,7 +265,7 @@ static void match_note(struct ew_buf *b, const struct ew_match *m)
 	case EW_MATCH_MESSAGE:
 		ew_buf_puts(b, "<p class=\"note\">“");
 		ew_html_escape_str(b, e->message);
-		ew_buf_printf(b, "” is the text strerror() gives for %s.</p>", e->name);
+		ew_buf_printf(b, "” is %s %s.</p>", message_origin(e->family), e->name);
 		break;
 	case EW_MATCH_NAME:
 	default:
@@ -217,7 +301,7 @@ static void result(struct ew_buf *b, const struct ew_match *m, const struct ew_h
 	const struct ew_entry *e = m->entry;
 
 	ew_buf_puts(b, "<li class=\"result\"><a class=\"name\" href=\"");
-	ew_html_href_entry(b, c, e->name);
+	ew_html_href_entry(b, c, e);
 	ew_buf_puts(b, "\">");
 	ew_html_escape_str(b, e->name);
 	ew_buf_printf(b, "</a> <span class=\"num\">%d</span> <span class=\"title\">", e->number);
@@ -289,7 +373,7 @@ static void suggestions(struct ew_buf *b, const struct ew_entry *const *s, size_
 	for (size_t i = 0; i < n; i++) {
 		ew_buf_puts(b, i == 0 ? "" : i + 1 == n ? " or " : ", ");
 		ew_buf_puts(b, "<a href=\"");
-		ew_html_href_entry(b, c, s[i]->name);
+		ew_html_href_entry(b, c, s[i]);
 		ew_buf_puts(b, "\">");
 		ew_html_escape_str(b, s[i]->name);
 		ew_buf_puts(b, "</a>");
@@ -344,8 +428,9 @@ static bool last_name(const char *path, size_t len, char *out, size_t size)
 		end -= 5;
 	else if (end - start > 5 && memcmp(path + end - 5, ".json", 5) == 0)
 		end -= 5;
-	/* Every name in the catalog starts with E: "/favicon.ico" or "/foo" asks for none. */
-	if (end - start < 2 || end - start >= size || (path[start] != 'E' && path[start] != 'e'))
+	/* Every name that can be mistyped starts with E (errno, getaddrinfo and kernel codes) or
+	 * S (signals): "/favicon.ico" or "/foo" asks for none. Exit statuses are numbers. */
+	if (end - start < 2 || end - start >= size || !strchr("EeSs", path[start]))
 		return false;
 	for (size_t i = start; i < end; i++) {
 		char ch = path[i];

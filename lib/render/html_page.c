@@ -287,12 +287,13 @@ void ew_html_href_index(struct ew_buf *b, const struct ew_html_ctx *c)
 		ew_buf_printf(b, "%sindex.html", c->root);
 }
 
-void ew_html_href_entry(struct ew_buf *b, const struct ew_html_ctx *c, const char *name)
+void ew_html_href_entry(struct ew_buf *b, const struct ew_html_ctx *c, const struct ew_entry *e)
 {
-	ew_buf_puts(b, c->mode == EW_HTML_SERVER ? "/errno/" : c->root);
-	if (c->mode == EW_HTML_SITE)
-		ew_buf_puts(b, "errno/");
-	ew_html_escape_str(b, name);
+	/* Each family has its directory: /signal/SIGKILL, exit/137.html. */
+	ew_buf_puts(b, c->mode == EW_HTML_SERVER ? "/" : c->root);
+	ew_html_escape_str(b, ew_family_key(e->family));
+	ew_buf_putc(b, '/');
+	ew_html_escape_str(b, e->name);
 	if (c->mode == EW_HTML_SITE)
 		ew_buf_puts(b, ".html");
 }

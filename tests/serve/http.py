@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""http.py: errwhy serve over real HTTP on loopback: every page, redirects, search and the
-JSON API, validators and gzip, HEAD, 404 and 405, the security headers, XSS and traversal,
-oversized and slow requests, a busy port, and shutdown by signal. TAP output.
+"""http.py: errwhy serve over real HTTP on loopback: every page of every family, redirects
+within a family, search and the JSON API, validators and gzip, HEAD, 404 and 405, the
+security headers, XSS and traversal, oversized and slow requests, a busy port, and shutdown
+by signal. TAP output.
 Usage: http.py ERRWHY. Servers listen on 127.0.0.1 port 0 and are stopped by their pid."""
 import gzip
 import json
@@ -153,18 +154,38 @@ def test_pages(port, srv):
        "/api/v1/errors is JSON", (st, h))
     lst = json.loads(body)
     all_names = names()
+    # Each name's family: an alias is in its entry's (SIGIO is a signal's).
+    family = {}
+    for e in lst.get("errors", []):
+        for n in [e.get("id")] + e.get("aliases", []):
+            family[n] = e.get("family")
     aliases = {a for e in lst.get("errors", []) for a in e.get("aliases", [])}
     entries = [n for n in all_names if n not in aliases]
     ok(lst.get("count") == len(lst.get("errors", [])) == len(entries),
        "the list counts every entry", (lst.get("count"), len(entries)))
+    fams = sorted({e.get("family") for e in lst.get("errors", [])})
+    ok(fams == ["errno", "exit", "kernel", "resolver", "signal"] and
+       all("family" in e for e in lst.get("errors", [])),
+       "the list has every family, each item its \"family\"", fams)
     missing = []
     for name in all_names:
-        st, h, b = get(port, "/errno/" + name)
-        if name in aliases and st == 301:  # an alias: its entry's page
-            st, h, b = get(port, h.get("location", "/none"))
+        path = "/%s/%s" % (family.get(name, "errno"), name)
+        st, h, b = get(port, path)
+        if name in aliases and st == 301:  # an alias: its entry's page, in the same family
+            loc = h.get("location", "/none")
+            if not loc.startswith("/%s/" % family.get(name)):
+                missing.append((name, loc))
+            st, h, b = get(port, loc)
         if st != 200 or h.get("content-type") != "text/html; charset=utf-8" or not b:
+            missing.append((name, path, st))
+    ok(not missing, "every name of errwhy -l (%d) has its page at /FAMILY/NAME" %
+       len(all_names), missing)
+    missing = []
+    for name in entries:
+        st, h, b = get(port, "/api/v1/errors/" + name)
+        if st != 200 or not is_entry(json.loads(b), name):
             missing.append((name, st))
-    ok(not missing, "every name of errwhy -l (%d) has its page" % len(all_names), missing)
+    ok(not missing, "every entry (%d) has /api/v1/errors/NAME" % len(entries), missing)
     st, h, index = get(port, "/")
     assets = sorted(set(re.findall(rb'(?:href|src)="(/assets/[^"]+)"', index)))
     if not assets:
@@ -173,6 +194,12 @@ def test_pages(port, srv):
         st, h, b = get(port, a.decode())
         ok(st == 200 and "charset=utf-8" in h.get("content-type", "") and b,
            "asset %s" % a.decode(), (st, h))
+
+
+def is_entry(j, name):
+    """Whether the API's object j is the entry name: its "id" (an exit status's "name" is its
+    symbol, EXIT_EXEC or SIGKILL for 137, as errwhy --json writes it)."""
+    return j.get("id") == name
 
 
 def test_redirects(port):
@@ -191,6 +218,67 @@ def test_redirects(port):
     ok(st in (301, 308) and h.get("location") == "/", "/index.html redirects to /", (st, h))
     st, h, _ = get(port, "/search?q=")
     ok(st in (302, 303) and h.get("location") == "/", "an empty search goes to /", (st, h))
+
+
+def test_families(port):
+    """Every family has its directory; numbers, short names and symbols redirect within it."""
+    st, h, b = get(port, "/signal/SIGKILL")
+    ok(st == 200 and b"Who sends it" in b and b'id="who-sends-it"' in b and
+       b"Default action:" in b, "/signal/SIGKILL: 200, with \"Who sends it\" and the default "
+       "action", (st, b[:200]))
+    st, h, b = get(port, "/exit/137")
+    ok(st == 200 and b"exit status 137" in b and b'href="/signal/SIGKILL"' in b,
+       "/exit/137: 200, its symbol linked to /signal/SIGKILL", (st, b[:200]))
+    ok(b"numbers-on-other-systems" not in b and b"<table" not in b,
+       "an exit status's page has no numbers table", b[:200])
+    st, h, b = get(port, "/kernel/EPROBE_DEFER")
+    ok(st == 200 and b"numbers-on-other-systems" not in b,
+       "/kernel/EPROBE_DEFER: 200, no numbers table", st)
+    st, h, b = get(port, "/resolver/EAI_NONAME")
+    ok(st == 200 and b"numbers-on-other-systems" in b,
+       "/resolver/EAI_NONAME: 200, with its numbers table", st)
+    for path, to in [("/signal/9", "/signal/SIGKILL"), ("/signal/kill", "/signal/SIGKILL"),
+                     ("/signal/KILL", "/signal/SIGKILL"), ("/signal/sigkill", "/signal/SIGKILL"),
+                     ("/signal/SIGKILL.html", "/signal/SIGKILL"),
+                     ("/signal/SIGIO", "/signal/SIGPOLL"), ("/signal/SIGIOT", "/signal/SIGABRT"),
+                     ("/exit/EXIT_EXEC", "/exit/203"), ("/exit/ex_usage", "/exit/64"),
+                     ("/exit/203/EXEC", "/exit/203"), ("/resolver/-2", "/resolver/EAI_NONAME"),
+                     ("/resolver/eai_noname", "/resolver/EAI_NONAME"),
+                     ("/kernel/517", "/kernel/EPROBE_DEFER"), ("/errno/98", "/errno/EADDRINUSE")]:
+        st, h, _ = get(port, path)
+        ok(st in (301, 308) and h.get("location") == to, "%s redirects to %s" % (path, to),
+           (st, h.get("location")))
+    for path in ["/nosuchfamily/X", "/signal/EADDRINUSE", "/errno/SIGKILL", "/exit/9999",
+                 "/signal/", "/signal"]:
+        st, h, b = get(port, path)
+        ok(st == 404 and h.get("content-type") == "text/html; charset=utf-8",
+           "%s is 404" % path, st)
+    st, h, b = get(port, "/signal/SIGKIL")
+    ok(st == 404 and b'href="/signal/SIGKILL"' in b, "/signal/SIGKIL suggests SIGKILL", b[-600:])
+    for name in ["SIGKILL", "137", "EAI_NONAME", "EPROBE_DEFER"]:
+        st, h, b = get(port, "/api/v1/errors/" + name)
+        j = json.loads(b) if st == 200 else {}
+        ok(is_entry(j, name), "/api/v1/errors/%s is its entry" % name, (st, b[:200]))
+    st, h, index = get(port, "/")
+    heads = re.findall(rb'<section class="family" id="family-([a-z]+)">\n<h2><a class="anchor" '
+                       rb'href="#family-[a-z]+">([^<]+)</a>', index)
+    ok([k for k, _ in heads] == [b"errno", b"signal", b"exit", b"resolver", b"kernel"],
+       "the index has a section per family, errno first", heads)
+    ok(b"Signals" in dict(heads).get(b"signal", b""), "each headed with its label", heads)
+    ok(index.count(b'<table class="entries">') == 5, "each family has its own table",
+       index.count(b"<table"))
+    ok(b'<th scope="col">Status</th><th scope="col">Symbol</th><th scope="col">Title</th>'
+       in index, "the exit statuses' table: status, symbol, title", "")
+    ok(b'<th scope="col">Name</th><th scope="col">Number</th><th scope="col">Default action'
+       b'</th>' in index, "the signals' table: name, number, default action", "")
+    for link in [b'href="/signal/SIGKILL"', b'href="/exit/137"', b'href="/resolver/EAI_NONAME"',
+                 b'href="/kernel/EPROBE_DEFER"', b'href="/errno/EADDRINUSE"']:
+        ok(link in index, "the index links %s" % link.decode(), "")
+    for text, name in [("SIGKILL", "SIGKILL"), ("137", "137"), ("EXIT_EXEC", "203")]:
+        st, h, b = get(port, "/search?q=" + q(text))
+        ok(st == 200 and ('href="/%s/%s"' % ("signal" if name.startswith("SIG") else "exit",
+                                              name)).encode() in b,
+           "search %r links its page" % text, b[:300])
 
 
 def q(s):
@@ -509,6 +597,7 @@ def main():
         ok(srv.pages > 0, "the start-up line counts the pages", srv.pages)
         test_pages(port, srv)
         test_redirects(port)
+        test_families(port)
         test_search_api(port)
         test_http(port)
         test_security_headers(port)

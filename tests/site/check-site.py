@@ -163,16 +163,30 @@ def main():
         # -l lists aliases too (EWOULDBLOCK): they are read on their entry's page.
         with open(os.path.join(site, "api/v1/errors.json"), encoding="utf-8") as f:
             listed = json.load(f)["errors"]
+        # "id" is the catalog's name (137); "name" an exit status's symbol (SIGKILL).
         aliases = {a: e["id"] for e in listed for a in e["aliases"]}
+        family = {e["id"]: e["family"] for e in listed}
+        family.update({a: family[n] for a, n in aliases.items()})
+        ok(sorted(set(family.values())) == ["errno", "exit", "kernel", "resolver", "signal"],
+           "api/v1/errors.json lists every family", sorted(set(family.values())))
         bad = [a for a, n in aliases.items()
-               if f'href="../errno/{n}.html"' not in read_text(f"{site}/errno/{a}.html")]
-        ok(aliases and not bad, "every alias has errno/ALIAS.html linking its entry (%d)"
+               if f'href="../{family[a]}/{n}.html"' not in
+               read_text(f"{site}/{family[a]}/{a}.html")]
+        ok(aliases and not bad, "every alias has FAMILY/ALIAS.html linking its entry (%d)"
            % len(aliases), " ".join(bad))
+        ok("SIGIO" in aliases and 'href="../signal/SIGPOLL.html"' in
+           read_text(f"{site}/signal/SIGIO.html"), "signal/SIGIO.html links signal/SIGPOLL.html")
         all_names = [x for x in all_names if x not in aliases]
         ok(sorted(all_names) == sorted(e["id"] for e in listed),
            "api/v1/errors.json lists the same entries as errwhy -l")
-        missing = [x for x in all_names if not os.path.isfile(f"{site}/errno/{x}.html")]
-        ok(not missing, "every entry has errno/NAME.html", " ".join(missing))
+        missing = [x for x in all_names if not os.path.isfile(f"{site}/{family[x]}/{x}.html")]
+        ok(not missing, "every entry has FAMILY/NAME.html", " ".join(missing))
+        for f in ("errno/EADDRINUSE.html", "signal/SIGKILL.html", "exit/137.html",
+                  "exit/203.html", "resolver/EAI_NONAME.html", "kernel/EPROBE_DEFER.html"):
+            ok(os.path.isfile(os.path.join(site, f)), f"{f} is there")
+        stray = [f for f in os.listdir(f"{site}/errno")
+                 if f[:-5] in family and family[f[:-5]] != "errno"]
+        ok(not stray, "errno/ holds errno values only", " ".join(stray[:10]))
         missing = [x for x in all_names if not os.path.isfile(f"{site}/api/v1/errors/{x}.json")]
         ok(not missing, "every entry has api/v1/errors/NAME.json", " ".join(missing))
         for f in ("index.html", "404.html", "assets/errwhy.css", "assets/errwhy.js",
@@ -210,14 +224,38 @@ def main():
         e = pages.get("errno/EADDRINUSE.html")
         lacking = [s for s in ENTRY_SECTIONS if not e or s not in e.ids]
         ok(not lacking, "EADDRINUSE's page has every section id", " ".join(lacking))
+        e = pages.get("signal/SIGKILL.html")
+        ok(e and "who-sends-it" in e.ids and "Who sends it" in e.h2 and
+           "Default action:" in read_text(f"{site}/signal/SIGKILL.html"),
+           "signal/SIGKILL.html has \"Who sends it\" and the default action",
+           e.h2 if e else None)
+        for name in ("exit/137.html", "exit/203.html", "kernel/EPROBE_DEFER.html"):
+            e = pages.get(name)
+            ok(e and "numbers-on-other-systems" not in e.ids and
+               "Numbers on other systems" not in e.h2 and
+               "<table" not in read_text(f"{site}/{name}"),
+               f"{name} has no numbers table", e.h2 if e else None)
+        ok('href="../signal/SIGKILL.html"' in read_text(f"{site}/exit/137.html"),
+           "exit/137.html links its signal's page")
+        index = read_text(f"{site}/index.html")
+        sections = [v for t, a, v in pages["index.html"].links if v.startswith("#family-")]
+        ok(sections == ["#family-" + f for f in ("errno", "signal", "exit", "resolver",
+                                                   "kernel")] * 2,
+           "the index has a section per family, errno first, each linked from the top",
+           sections)
+        ok(all(f'href="{family[x]}/{x}.html"' in index for x in all_names),
+           "the index links every entry in its family's directory")
+        ok(index.count('<table class="entries">') == 5, "each family has its own table")
 
         # Each page has the text page's sections, in its order, under its headings.
         differ = []
         for name in all_names:
-            text = run("--color=never", name).stdout.decode().split("\n")
+            # In its family only: errwhy 1 would also answer EPERM and SIGHUP.
+            text = run("--color=never", "--family", family[name], name).stdout.decode() \
+                .split("\n")
             heads = [text[i] for i in range(1, len(text))
                      if text[i - 1] == "" and text[i] and not text[i].startswith(" ")]
-            got = pages.get(f"errno/{name}.html")
+            got = pages.get(f"{family[name]}/{name}.html")
             if not heads or got is None or got.h2 != heads:
                 differ.append(f"{name}: text {heads} html {got.h2 if got else None}")
         ok(not differ, "every entry page has the text page's headings, in order",

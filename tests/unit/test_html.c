@@ -188,6 +188,8 @@ static void assert_sections(const struct ew_entry *e, const char *page)
 	size_t n = 0;
 
 	ids[n++] = "what-this-means";
+	if (e->n_senders)
+		ids[n++] = "who-sends-it";
 	if (e->n_causes)
 		ids[n++] = "why-it-happens";
 	if (e->seen)
@@ -200,7 +202,11 @@ static void assert_sections(const struct ew_entry *e, const char *page)
 	}
 	if (e->n_avoid)
 		ids[n++] = "what-not-to-do";
-	ids[n++] = "numbers-on-other-systems";
+	/* Exit statuses and kernel codes have no other systems to compare. */
+	if (e->n_numbers && ew_family_n_systems(e->family))
+		ids[n++] = "numbers-on-other-systems";
+	else if (strstr(page, "numbers-on-other-systems"))
+		fail_msg("%s: a numbers table without numbers", e->name);
 	ids[n++] = "sources";
 	for (size_t i = 0; i < n; i++) {
 		char want[80];
@@ -257,6 +263,44 @@ static void test_header_line(void **state)
 	ew_buf_free(&b);
 }
 
+/* Each family's page shows what its text page shows: a signal's default action and senders,
+ * an exit status's symbol (the signal of 128+N linked), and no numbers table where the family
+ * has no other systems. */
+static void test_family_pages(void **state)
+{
+	struct ew_buf b;
+	struct ew_match m;
+	(void)state;
+
+	ew_buf_init(&b);
+	assert_int_equal(ew_lookup_in("SIGKILL", EW_FAMILY_SIGNAL, &m, 1, NULL), 1);
+	assert_int_equal(ew_render_html_entry(&b, m.entry, EW_HTML_SERVER), 0);
+	assert_non_null(strstr(b.data, "<span class=\"number\">signal 9</span>"));
+	assert_non_null(strstr(b.data, "<span class=\"label\">Default action:</span> terminate "
+				       "the process. No program can catch, block or ignore it."));
+	assert_non_null(strstr(b.data, "<section id=\"who-sends-it\">"));
+	assert_non_null(strstr(b.data, "<a href=\"#who-sends-it\">Who sends it</a>"));
+	assert_non_null(strstr(b.data, "<section id=\"numbers-on-other-systems\">"));
+	b.len = 0;
+	assert_int_equal(ew_lookup_in("137", EW_FAMILY_EXIT, &m, 1, NULL), 1);
+	assert_int_equal(ew_render_html_entry(&b, m.entry, EW_HTML_SITE), 0);
+	assert_non_null(strstr(b.data, "<span class=\"number\">exit status 137</span> · <span "
+				       "class=\"symbol\"><a href=\"../signal/SIGKILL.html\"><code>"
+				       "SIGKILL</code></a></span>"));
+	assert_null(strstr(b.data, "numbers-on-other-systems"));
+	assert_null(strstr(b.data, "<table"));
+	b.len = 0;
+	assert_int_equal(ew_lookup_in("EXIT_EXEC", EW_FAMILY_EXIT, &m, 1, NULL), 1);
+	assert_int_equal(ew_render_html_entry(&b, m.entry, EW_HTML_SERVER), 0);
+	assert_non_null(strstr(b.data, "<code>EXIT_EXEC</code>"));
+	assert_null(strstr(b.data, "numbers-on-other-systems"));
+	b.len = 0;
+	assert_int_equal(ew_lookup_in("SIGIO", EW_FAMILY_SIGNAL, &m, 1, NULL), 1);
+	assert_int_equal(ew_render_html_alias(&b, m.entry, "SIGIO", EW_HTML_SITE), 0);
+	assert_non_null(strstr(b.data, "href=\"../signal/SIGPOLL.html\""));
+	ew_buf_free(&b);
+}
+
 static void test_links_fit_the_mode(void **state)
 {
 	struct ew_buf b;
@@ -288,7 +332,20 @@ static void test_links_fit_the_mode(void **state)
 	assert_non_null(strstr(b.data, "<form role=\"search\" class=\"search\" action=\"/search\" "
 				       "method=\"get\"><input type=\"search\" name=\"q\" id=\"q\""));
 	assert_non_null(strstr(b.data, "data-name=\"EADDRINUSE\" data-number=\"98\""));
-	assert_non_null(strstr(b.data, "id=\"category-network\""));
+	for (int f = 0; f < EW_FAMILY_COUNT; f++) {
+		char id[64];
+		snprintf(id, sizeof(id), "<section class=\"family\" id=\"family-%s\">",
+			 ew_family_key((enum ew_family)f));
+		assert_non_null(strstr(b.data, id));
+	}
+	assert_non_null(strstr(b.data, "href=\"/signal/SIGKILL\""));
+	assert_non_null(strstr(b.data, "href=\"/exit/137\""));
+	assert_non_null(strstr(b.data, "<th scope=\"col\">Status</th><th scope=\"col\">Symbol"
+				       "</th><th scope=\"col\">Title</th>"));
+	assert_non_null(strstr(b.data, "<th scope=\"col\">Name</th><th scope=\"col\">Number"
+				       "</th><th scope=\"col\">Default action</th>"));
+	/* errno first */
+	assert_true(strstr(b.data, "id=\"family-errno\"") < strstr(b.data, "id=\"family-signal\""));
 	assert_true(ew_utf8_valid(b.data, b.len));
 	ew_buf_free(&b);
 }
@@ -348,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_not_found),
 		cmocka_unit_test(test_every_entry_page),
 		cmocka_unit_test(test_header_line),
+		cmocka_unit_test(test_family_pages),
 		cmocka_unit_test(test_links_fit_the_mode),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_assets),

@@ -1,5 +1,5 @@
 /* errwhy.js: what the pages gain with JavaScript: a copy button on every code block, and the
- * index's list filtered as one types. Every page reads and works without it. */
+ * index's tables filtered as one types. Every page reads and works without it. */
 (function () {
   'use strict';
 
@@ -63,10 +63,10 @@
 
   function filterIndex(input) {
     var words = input.value.toLowerCase().replace(/^-/, '').split(/\s+/).filter(Boolean);
-    var sections = document.querySelectorAll('section.category');
+    var sections = document.querySelectorAll('section.family');
     var shown = 0;
     Array.prototype.forEach.call(sections, function (section) {
-      var rows = section.querySelectorAll('li.row');
+      var rows = section.querySelectorAll('tr.row');
       var inSection = 0;
       Array.prototype.forEach.call(rows, function (row) {
         var ok = matches(row, words);

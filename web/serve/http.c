@@ -155,11 +155,12 @@ static enum MHD_Result send_not_found(struct MHD_Connection *c, const struct sit
 	return send_page(c, s->not_found);
 }
 
-/* The one entry a query names (several matches of one entry count as one), or NULL. */
-static const struct ew_entry *single_entry(const char *q)
+/* The one entry a query names within family (-1: any; several matches of one entry count as
+ * one), or NULL. */
+static const struct ew_entry *single_entry(const char *q, int family)
 {
 	struct ew_match m[MATCHES_MAX];
-	size_t total, n = ew_lookup(q, m, MATCHES_MAX, &total);
+	size_t total, n = ew_lookup_in(q, family, m, MATCHES_MAX, &total);
 
 	if (n == 0 || total > n)
 		return NULL;
@@ -170,9 +171,11 @@ static const struct ew_entry *single_entry(const char *q)
 }
 
 /* /errno/eaddrinuse, /errno/98, /errno/EWOULDBLOCK, /errno/EADDRINUSE.html (the export's
- * name): the entry's own page, when the rest names exactly one entry. */
+ * name), /signal/9, /signal/kill, /exit/EXIT_EXEC, /resolver/-2: the entry's own page, when
+ * the rest names exactly one entry of the family (-1 for the API: of any family). An alias
+ * stays in its family: /signal/SIGIO goes to /signal/SIGPOLL. */
 static enum MHD_Result try_redirect(struct MHD_Connection *c, const struct site *s,
-				    const char *url, const char *prefix)
+				    const char *url, const char *prefix, int family)
 {
 	size_t plen = strlen(prefix), n = strlen(url) - plen;
 	char q[128];
@@ -184,10 +187,28 @@ static enum MHD_Result try_redirect(struct MHD_Connection *c, const struct site 
 	q[n] = '\0';
 	if (n > 5 && strcmp(q + n - 5, ".html") == 0)
 		q[n - 5] = '\0';
-	e = single_entry(q);
+	e = single_entry(q, family);
 	if (!e)
 		return send_not_found(c, s, url);
 	return send_redirect(c, MHD_HTTP_MOVED_PERMANENTLY, prefix, e->name);
+}
+
+/* The family whose directory url is in ("/signal/..." is EW_FAMILY_SIGNAL), with the prefix
+ * "/signal/" in prefix; -1 when the first part of the path names no family. */
+static int family_of(const char *url, char *prefix, size_t size)
+{
+	const char *slash = url[0] == '/' ? strchr(url + 1, '/') : NULL;
+	size_t n = slash ? (size_t)(slash - url) + 1 : 0;
+	int family;
+
+	if (n < 3 || n >= size)
+		return -1;
+	memcpy(prefix, url, n);
+	prefix[n] = '\0';
+	prefix[n - 1] = '\0'; /* the key alone, for the lookup */
+	family = ew_family_parse(prefix + 1);
+	prefix[n - 1] = '/';
+	return family;
 }
 
 static bool blank(const char *s, size_t n)
@@ -286,6 +307,8 @@ enum MHD_Result serve_handle(void *cls, struct MHD_Connection *c, const char *ur
 	static int headers_seen; /* a marker: *con_cls needs no allocation of its own */
 	const struct serve_ctx *ctx = cls;
 	const struct page *p;
+	char prefix[32];
+	int family;
 	bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
 		   strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 
@@ -319,9 +342,9 @@ enum MHD_Result serve_handle(void *cls, struct MHD_Connection *c, const char *ur
 		return send_no_icon(c);
 	if (strcmp(url, "/index.html") == 0)
 		return send_redirect(c, MHD_HTTP_MOVED_PERMANENTLY, "/", "");
-	if (starts(url, "/errno/"))
-		return try_redirect(c, ctx->site, url, "/errno/");
 	if (starts(url, "/api/v1/errors/"))
-		return try_redirect(c, ctx->site, url, "/api/v1/errors/");
+		return try_redirect(c, ctx->site, url, "/api/v1/errors/", -1);
+	if ((family = family_of(url, prefix, sizeof(prefix))) >= 0)
+		return try_redirect(c, ctx->site, url, prefix, family);
 	return send_not_found(c, ctx->site, url);
 }

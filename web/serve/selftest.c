@@ -141,6 +141,24 @@ static void special_cases(void)
 	expect("GET", "/errno/98", NULL, 301, 0, "\r\nLocation: /errno/EADDRINUSE\r\n");
 	expect("GET", "/api/v1/errors/0x62", NULL, 301, 0,
 	       "\r\nLocation: /api/v1/errors/EADDRINUSE\r\n");
+	/* Every family has its directory, and redirects within it (ew_lookup_in()). */
+	expect("GET", "/signal/SIGKILL", NULL, 200, SIZE_MAX, NULL);
+	expect("GET", "/exit/137", NULL, 200, SIZE_MAX, NULL);
+	expect("GET", "/kernel/EPROBE_DEFER", NULL, 200, SIZE_MAX, NULL);
+	expect("GET", "/resolver/EAI_NONAME", NULL, 200, SIZE_MAX, NULL);
+	expect("GET", "/signal/9", NULL, 301, 0, "\r\nLocation: /signal/SIGKILL\r\n");
+	expect("GET", "/signal/kill", NULL, 301, 0, "\r\nLocation: /signal/SIGKILL\r\n");
+	expect("GET", "/signal/SIGIO", NULL, 301, 0, "\r\nLocation: /signal/SIGPOLL\r\n");
+	expect("GET", "/exit/EXIT_EXEC", NULL, 301, 0, "\r\nLocation: /exit/203\r\n");
+	expect("GET", "/exit/ex_usage", NULL, 301, 0, "\r\nLocation: /exit/64\r\n");
+	expect("GET", "/resolver/-2", NULL, 301, 0, "\r\nLocation: /resolver/EAI_NONAME\r\n");
+	expect("GET", "/kernel/517", NULL, 301, 0, "\r\nLocation: /kernel/EPROBE_DEFER\r\n");
+	expect("GET", "/api/v1/errors/SIGKILL", NULL, 200, SIZE_MAX,
+	       "\r\nContent-Type: application/json");
+	expect("GET", "/api/v1/errors/137", NULL, 200, SIZE_MAX,
+	       "\r\nContent-Type: application/json");
+	expect("GET", "/nosuchfamily/X", NULL, 404, SIZE_MAX, NULL);
+	expect("GET", "/signal/EADDRINUSE", NULL, 404, SIZE_MAX, NULL);
 	expect("GET", "/errno/NOSUCHERROR", NULL, 404, SIZE_MAX, NULL);
 	expect("GET", "/errno/EPERM%00.html", NULL, 404, SIZE_MAX, NULL);
 	expect("GET", "/api/v1/nothing", NULL, 404, SIZE_MAX, "\r\nContent-Type: application/json");

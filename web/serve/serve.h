@@ -47,7 +47,7 @@ struct variant {
 };
 
 struct page {
-	char *path;           /* "/errno/EADDRINUSE" */
+	char *path;           /* "/errno/EADDRINUSE", "/signal/SIGKILL" */
 	unsigned status;      /* 200, or 404 for the not-found page */
 	struct variant plain; /* identity */
 	struct variant gz;    /* gzip; gz.ok is NULL when compressing would not shrink it */

@@ -188,7 +188,7 @@ static int add_entries(struct site *s)
 	for (size_t i = 0; i < ew_entry_count(); i++) {
 		const struct ew_entry *e = ew_entry_at(i);
 		ew_buf_init(&b);
-		snprintf(path, sizeof(path), "/errno/%s", e->name);
+		snprintf(path, sizeof(path), "/%s/%s", ew_family_key(e->family), e->name);
 		r = add_rendered(s, path, ew_render_html_entry(&b, e, EW_HTML_SERVER), &b, TYPE_HTML);
 		if (r < 0)
 			return r;
