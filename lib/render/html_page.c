@@ -49,10 +49,21 @@ void ew_html_outside(struct ew_buf *b, const char *s, size_t n, size_t max_chars
 		return;
 	ew_buf_init(&visible);
 	used = ew_buf_append_escaped(&visible, s, n, max_chars);
-	if (visible.failed)
+	if (visible.failed) {
 		b->failed = true;
-	else
-		ew_html_escape(b, visible.data, visible.len);
+	} else {
+		/* A colon as a reference: outside text never spells a scheme ("javascript:")
+		 * in the page's source, wherever it lands. */
+		const char *p = visible.data, *end = visible.data + visible.len;
+		while (p < end) {
+			const char *colon = memchr(p, ':', (size_t)(end - p));
+			size_t k = colon ? (size_t)(colon - p) : (size_t)(end - p);
+			ew_html_escape(b, p, k);
+			if (colon)
+				ew_buf_puts(b, "&#58;");
+			p += k + (colon != NULL);
+		}
+	}
 	if (used < n)
 		ew_buf_puts(b, "…");
 	ew_buf_free(&visible);

@@ -8,8 +8,8 @@
  * each an abort() naming the field:
  *  1. every hit: its span lies within the line given to the callback and is not empty; that
  *     line (the lines a broken text covers) holds line breaks only inside the span and is
- *     bytes of the input; name and how are set; family is "errno"
- *     (with an entry) or "resolver" (without); port -1 or 1..65535; pid -1 or above;
+ *     bytes of the input; name and how are set; every hit has its entry, whose name
+ *     and family it carries; port -1 or 1..65535; pid -1 or above;
  *     address, syscall and path NUL-terminated within their arrays; line numbers start at 1,
  *     never decrease, and never pass the input's line count;
  *  2. the hits do not depend on how the text is cut into chunks (one feed, random chunks);
@@ -67,15 +67,12 @@ static void check_hit(const char *what, const struct ew_hit *h)
 	if (!h->name || !h->how || !h->family)
 		fuzz_fail("%s: name %p, how %p, family %p", what, (const void *)h->name,
 			  (const void *)h->how, (const void *)h->family);
-	if (strcmp(h->family, "errno") == 0) {
-		if (!h->entry)
-			fuzz_fail("%s: errno hit %s without an entry", what, h->name);
-	} else if (strcmp(h->family, "resolver") == 0) {
-		if (h->entry)
-			fuzz_fail("%s: resolver hit %s with an entry", what, h->name);
-	} else {
-		fuzz_fail("%s: family \"%s\"", what, h->family);
-	}
+	if (!h->entry)
+		fuzz_fail("%s: hit %s without an entry", what, h->name);
+	if (strcmp(h->family, ew_family_key(h->entry->family)) != 0 ||
+	    strcmp(h->name, h->entry->name) != 0)
+		fuzz_fail("%s: hit %s (%s) is not its entry's, %s (%s)", what, h->name, h->family,
+			  h->entry->name, ew_family_key(h->entry->family));
 	if (h->context.port != -1 && (h->context.port < 1 || h->context.port > 65535))
 		fuzz_fail("%s: %s: port %d", what, h->name, h->context.port);
 	if (h->context.pid < -1)
