@@ -51,7 +51,7 @@ void ew_html_outside(struct ew_buf *b, const char *s, size_t n, size_t max_chars
 	used = ew_buf_append_escaped(&visible, s, n, max_chars);
 	if (visible.failed) {
 		b->failed = true;
-	} else {
+	} else if (visible.len) {
 		/* A colon as a reference: outside text never spells a scheme ("javascript:")
 		 * in the page's source, wherever it lands. */
 		const char *p = visible.data, *end = visible.data + visible.len;
