@@ -1,5 +1,5 @@
-/* json_text.h: outside text as a JSON string, for the OOM and resolver renderers, and their
- * reports as jansson values for json.c's "on_this_machine". */
+/* json_text.h: outside text as a JSON string (the port, OOM and resolver renderers), and the
+ * OOM and resolver reports as jansson values for json.c's "on_this_machine". */
 #ifndef ERRWHY_RENDER_JSON_TEXT_H
 #define ERRWHY_RENDER_JSON_TEXT_H
 

@@ -11,31 +11,8 @@
 #include <time.h>
 
 #include "json.h"
+#include "json_text.h"
 #include "render.h"
-
-/* s as a JSON string, U+FFFD in place of every byte that is not part of well-formed UTF-8. */
-static json_t *text_lossy(const char *s, size_t n)
-{
-	struct ew_buf b;
-	json_t *v;
-
-	if (ew_utf8_valid(s, n))
-		return json_stringn(s, n);
-	ew_buf_init(&b);
-	for (size_t i = 0, k; i < n; i += k) {
-		uint32_t cp;
-		k = ew_utf8_char(s + i, n - i, &cp);
-		if (k == 0) {
-			ew_buf_puts(&b, "\xEF\xBF\xBD");
-			k = 1;
-		} else {
-			ew_buf_append(&b, s + i, k);
-		}
-	}
-	v = b.failed ? NULL : json_stringn(b.data ? b.data : "", b.len);
-	ew_buf_free(&b);
-	return v;
-}
 
 static json_t *hex(const char *s)
 {
@@ -60,7 +37,7 @@ static bool set_text(json_t *o, const char *key, const char *s)
 
 	if (!s)
 		return ew_json_set(o, key, json_null());
-	if (!ew_json_set(o, key, text_lossy(s, strlen(s))))
+	if (!ew_json_set(o, key, ew_json_text(s)))
 		return false;
 	if (ew_utf8_valid(s, strlen(s)))
 		return true;
@@ -87,7 +64,7 @@ static bool set_cmdline(json_t *o, const struct ew_port_holder *h)
 	bool ok = argv != NULL, raw = false;
 
 	for (size_t i = 0; i < h->argc; i++) {
-		ok = ok && ew_json_append(argv, text_lossy(h->argv[i], strlen(h->argv[i])));
+		ok = ok && ew_json_append(argv, ew_json_text(h->argv[i]));
 		raw |= !ew_utf8_valid(h->argv[i], strlen(h->argv[i]));
 	}
 	ok = ew_json_set(o, "cmdline", argv) && ok;
