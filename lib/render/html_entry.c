@@ -135,39 +135,43 @@ static void header(struct ew_buf *b, const struct ew_entry *e, const struct ew_h
 	ew_buf_puts(b, "</header>\n");
 }
 
-/* A signal's senders: a list like the causes, each with its source. */
-static void senders(struct ew_buf *b, const struct ew_entry *e)
+/* A section of items each with its source: a signal's senders (<ul>), the causes (<ol>).
+ * Item k's anchor is "<anchor>-k". */
+struct sourced_list {
+	const char *id, *heading, *tag, *class_name, *anchor;
+	const char *const *items, *const *sources;
+	size_t n;
+};
+
+static void sourced_list(struct ew_buf *b, const struct sourced_list *l)
 {
-	if (!e->n_senders)
+	if (!l->n)
 		return;
-	section_open(b, "who-sends-it", "Who sends it", NULL);
-	ew_buf_puts(b, "<ul class=\"senders\">\n");
-	for (size_t i = 0; i < e->n_senders; i++) {
-		ew_buf_printf(b, "<li id=\"sender-%zu\">\n", i + 1);
-		ew_html_prose(b, e->senders[i], NULL, NULL);
-		if (e->sender_sources && e->sender_sources[i])
-			ew_html_source(b, e->sender_sources[i]);
+	section_open(b, l->id, l->heading, NULL);
+	ew_buf_printf(b, "<%s class=\"%s\">\n", l->tag, l->class_name);
+	for (size_t i = 0; i < l->n; i++) {
+		ew_buf_printf(b, "<li id=\"%s-%zu\">\n", l->anchor, i + 1);
+		ew_html_prose(b, l->items[i], NULL, NULL);
+		if (l->sources && l->sources[i])
+			ew_html_source(b, l->sources[i]);
 		ew_buf_puts(b, "</li>\n");
 	}
-	ew_buf_puts(b, "</ul>\n");
+	ew_buf_printf(b, "</%s>\n", l->tag);
 	section_close(b);
+}
+
+static void senders(struct ew_buf *b, const struct ew_entry *e)
+{
+	sourced_list(b, &(struct sourced_list){"who-sends-it", "Who sends it", "ul", "senders",
+					       "sender", e->senders, e->sender_sources,
+					       e->n_senders});
 }
 
 static void causes(struct ew_buf *b, const struct ew_entry *e)
 {
-	if (!e->n_causes)
-		return;
-	section_open(b, "why-it-happens", "Why it happens", NULL);
-	ew_buf_puts(b, "<ol class=\"causes\">\n");
-	for (size_t i = 0; i < e->n_causes; i++) {
-		ew_buf_printf(b, "<li id=\"cause-%zu\">\n", i + 1);
-		ew_html_prose(b, e->causes[i], NULL, NULL);
-		if (e->cause_sources && e->cause_sources[i])
-			ew_html_source(b, e->cause_sources[i]);
-		ew_buf_puts(b, "</li>\n");
-	}
-	ew_buf_puts(b, "</ol>\n");
-	section_close(b);
+	sourced_list(b, &(struct sourced_list){"why-it-happens", "Why it happens", "ol", "causes",
+					       "cause", e->causes, e->cause_sources,
+					       e->n_causes});
 }
 
 static void seen(struct ew_buf *b, const struct ew_entry *e)
