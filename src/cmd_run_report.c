@@ -336,6 +336,7 @@ static void explain_json(const struct run *r, struct ew_buf *b)
 	const struct run_report *rep = &r->report;
 	size_t order[RUN_MAX_ERRORS];
 	int st = r->wait_status;
+	const struct ew_entry *signal_entry = killing_signal(st);
 
 	ew_buf_puts(b, "{\"command\":[");
 	for (size_t i = 0; r->argv[i]; i++) {
@@ -351,7 +352,7 @@ static void explain_json(const struct run *r, struct ew_buf *b)
 		ew_buf_puts(b, "null");
 	/* The signal's entry, as errwhy --json SIGNAL gives it (it ends in a newline). */
 	ew_buf_puts(b, ",\"signal_entry\":");
-	if (killing_signal(st) && ew_render_json_entry(b, killing_signal(st), false) == 0)
+	if (signal_entry && ew_render_json_entry(b, signal_entry, false) == 0)
 		b->len--;
 	else
 		ew_buf_puts(b, "null");
