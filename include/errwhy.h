@@ -237,6 +237,11 @@ struct ew_context {
 	char address[64];   /* "::", "127.0.0.1", "db.example.com" */
 	char syscall[32];   /* "listen", "open" */
 	char path[1024];
+	/* What was done to path, as `errwhy path --for` names it: "read", "write", "create",
+	 * "delete", "exec", "list", "search", or "rename" (then rename_to is the destination
+	 * and path the source). From the program's words ("cannot remove") or its call. */
+	char file_op[16];
+	char rename_to[1024];
 };
 
 struct ew_hit {

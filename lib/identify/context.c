@@ -398,8 +398,20 @@ static void read_syscall(struct ew_context *ctx, const char *line, size_t len, s
 	size_t e = s;
 	while (e < len && (is_alnum((unsigned char)line[e]) || line[e] == '_'))
 		e++;
-	if (e < len && line[e] == '(' && is_operation(line + s, e - s))
+	if (e < len && line[e] == '(' && is_operation(line + s, e - s)) {
 		copy(ctx->syscall, sizeof(ctx->syscall), line + s, e - s);
+		return;
+	}
+	/* nginx's "open() \"/x\" failed (2: ...)", "bind() to 0.0.0.0:80 failed" */
+	for (const char *p = line; (p = memmem(p, (size_t)(line + start - p), "() ", 3)); p += 3) {
+		size_t k = (size_t)(p - line), b = k;
+		while (b > 0 && is_alnum((unsigned char)line[b - 1]))
+			b--;
+		if (is_operation(line + b, k - b)) {
+			copy(ctx->syscall, sizeof(ctx->syscall), line + b, k - b);
+			return;
+		}
+	}
 }
 
 /* ---- pid ---- */
@@ -454,4 +466,5 @@ void ew_context_read(struct ew_context *ctx, const char *line, size_t len, size_
 		read_syscall(ctx, line, len, start, end);
 	if (ctx->pid < 0)
 		read_pid(ctx, line, len);
+	ew_context_read_file_op(ctx, line, len, start);
 }

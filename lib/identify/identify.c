@@ -27,6 +27,11 @@ static void fill(struct ew_context *into, const struct ew_context *from)
 		into->port = from->port;
 		memcpy(into->address, from->address, sizeof(into->address));
 	}
+	/* What was done to a path goes with that path. */
+	if (!into->file_op[0] && (!into->path[0] || strcmp(into->path, from->path) == 0)) {
+		memcpy(into->file_op, from->file_op, sizeof(into->file_op));
+		memcpy(into->rename_to, from->rename_to, sizeof(into->rename_to));
+	}
 	if (!into->path[0])
 		memcpy(into->path, from->path, sizeof(into->path));
 	if (!into->syscall[0])
@@ -67,7 +72,8 @@ static void fill_from_message(struct collect *c)
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		ew_context_clear(&whole);
 		ew_context_read(&whole, p, n, n, n);
-		whole.syscall[0] = '\0'; /* an operation belongs to its own line */
+		/* an operation belongs to its own line */
+		whole.syscall[0] = whole.file_op[0] = whole.rename_to[0] = '\0';
 		for (size_t i = 0; i < c->n; i++)
 			fill(&c->hits[i].context, &whole);
 		p += n + 1;

@@ -50,6 +50,9 @@ size_t ew_decide(struct ew_cand *c, size_t n, const char *line, size_t len, stru
 void ew_context_read(struct ew_context *ctx, const char *line, size_t len, size_t start,
 		     size_t end);
 void ew_context_clear(struct ew_context *ctx);
+/* Sets file_op (and for a rename rename_to, with path the source) from the line's words
+ * before start, else from syscall (context_file.c). Kept when already set. */
+void ew_context_read_file_op(struct ew_context *ctx, const char *line, size_t len, size_t start);
 
 void ew_identify_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

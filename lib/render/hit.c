@@ -36,6 +36,10 @@ json_t *ew_context_json(const struct ew_context *c)
 		ok = ew_json_set(o, "path", outside_string(c->path, strlen(c->path)));
 	if (ok && c->syscall[0])
 		ok = ew_json_set(o, "syscall", outside_string(c->syscall, strlen(c->syscall)));
+	if (ok && c->file_op[0])
+		ok = ew_json_set(o, "operation", json_string(c->file_op));
+	if (ok && c->rename_to[0])
+		ok = ew_json_set(o, "rename_to", outside_string(c->rename_to, strlen(c->rename_to)));
 	if (ok && c->pid >= 0)
 		ok = ew_json_set(o, "pid", json_integer(c->pid));
 	return ew_json_ok(o, ok);
@@ -63,6 +67,10 @@ int ew_render_hit_context(struct ew_buf *b, const struct ew_hit *h)
 		SEP();
 		ew_buf_puts(b, "path ");
 		ew_buf_put_escaped(b, c->path);
+		if (c->rename_to[0]) {
+			ew_buf_puts(b, " to ");
+			ew_buf_put_escaped(b, c->rename_to);
+		}
 	}
 	if (c->syscall[0]) {
 		SEP();

@@ -58,6 +58,44 @@ static void test_issue_examples(void **state)
 	assert_string_equal(hits[0].context.syscall, "open");
 }
 
+/* What was done to the path, for `errwhy path --for` (lib/identify/context_file.c). */
+static void test_file_operations(void **state)
+{
+	(void)state;
+	expect("cp: cannot create regular file '/mnt/data/x': Read-only file system", "EROFS");
+	assert_string_equal(hits[0].context.path, "/mnt/data/x");
+	assert_string_equal(hits[0].context.file_op, "create");
+	expect("rm: cannot remove '/mnt/data': Device or resource busy", "EBUSY");
+	assert_string_equal(hits[0].context.file_op, "delete");
+	expect("bash: ./deploy.sh: Permission denied", "EACCES");
+	assert_string_equal(hits[0].context.path, "./deploy.sh");
+	assert_string_equal(hits[0].context.file_op, "exec");
+	expect("mv: cannot move 'a.txt' to '/home/u/a.txt': Invalid cross-device link", "EXDEV");
+	assert_string_equal(hits[0].context.file_op, "rename");
+	assert_string_equal(hits[0].context.path, "a.txt");
+	assert_string_equal(hits[0].context.rename_to, "/home/u/a.txt");
+	expect("Error: EXDEV: cross-device link not permitted, rename '/tmp/a' -> '/home/u/a'",
+	       "EXDEV");
+	assert_string_equal(hits[0].context.path, "/tmp/a");
+	assert_string_equal(hits[0].context.rename_to, "/home/u/a");
+	expect("OSError: [Errno 18] Invalid cross-device link: '/tmp/b' -> '/srv/b'", "EXDEV");
+	assert_string_equal(hits[0].context.file_op, "rename");
+	assert_string_equal(hits[0].context.rename_to, "/srv/b");
+	expect("rename /tmp/c /data/c: invalid cross-device link", "EXDEV");
+	assert_string_equal(hits[0].context.path, "/tmp/c");
+	assert_string_equal(hits[0].context.rename_to, "/data/c");
+	expect("2026/12/01 10:00:00 [emerg] 12#12: open() \"/etc/nginx/sites-enabled/defualt\" "
+	       "failed (2: No such file or directory)", "ENOENT");
+	assert_string_equal(hits[0].context.syscall, "open");
+	assert_string_equal(hits[0].context.file_op, "read");
+	expect("Error: ENOENT: no such file or directory, unlink '/x/y'", "ENOENT");
+	assert_string_equal(hits[0].context.file_op, "delete");
+	/* A symlink's "'A' -> 'B'" is no rename. */
+	expect("FileExistsError: [Errno 17] File exists: '/a' -> '/b'", "EEXIST");
+	assert_string_equal(hits[0].context.file_op, "");
+	assert_string_equal(hits[0].context.rename_to, "");
+}
+
 static void test_names_in_any_case(void **state)
 {
 	(void)state;
@@ -239,6 +277,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_issue_examples),
+		cmocka_unit_test(test_file_operations),
 		cmocka_unit_test(test_names_in_any_case),
 		cmocka_unit_test(test_numbers_need_context),
 		cmocka_unit_test(test_texts),
