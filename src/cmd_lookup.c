@@ -25,6 +25,7 @@ static const char usage_text[] =
 	"       errwhy scan [--json] [FILE...] every error in a log (errwhy scan --help)\n"
 	"       errwhy run -- COMMAND [ARGS...]\n"
 	"       errwhy port PORT [OPTIONS]     (errwhy port --help)\n"
+	"       errwhy limits [PID] [--json]   a process against its fd, inotify, process limits\n"
 	"       errwhy repro NAME... | --all   run the built-in reproductions [--json]\n"
 	"       errwhy serve [OPTIONS]         the catalog as a web site (serve --help)\n"
 	"       errwhy site DIR                the same pages as static files\n"
