@@ -395,14 +395,56 @@ static void maps_part(struct ew_buf *b, const struct ew_limits_report *r, unsign
 	sysctl_hint(b, "vm.max_map_count", m->max, width);
 }
 
+static int limits_text(struct ew_buf *b, const struct ew_limits_report *r, unsigned parts,
+		       unsigned width);
+
+/* Wraps every line of text longer than width at its spaces, its continuation set in two
+ * columns past the line's own indent: the lines carry escaped outside text of any length. */
+static void rewrap(struct ew_buf *b, const char *text, unsigned width)
+{
+	struct ew_buf line;
+
+	ew_buf_init(&line);
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\n"), indent = strspn(p, " ");
+		if (n <= width || indent >= n) {
+			ew_buf_append(b, p, n);
+			ew_buf_putc(b, '\n');
+		} else {
+			line.len = 0;
+			ew_buf_append(&line, p + indent, n - indent);
+			if (!line.failed)
+				ew_wrap_plain(b, line.data, (unsigned)indent, (unsigned)indent + 2,
+					      width);
+			b->failed |= line.failed;
+		}
+		p += n + (p[n] == '\n');
+	}
+	ew_buf_free(&line);
+}
+
 int ew_render_limits_text(struct ew_buf *b, const struct ew_limits_report *r, unsigned parts,
 			  const struct ew_text_style *st)
 {
 	unsigned width = st && st->width >= 40 ? st->width : 80;
+	struct ew_buf body;
 	int e;
 
 	if (!b || !r)
 		return -EINVAL;
+	ew_buf_init(&body);
+	e = limits_text(&body, r, parts, width);
+	if (e == 0 && body.len)
+		rewrap(b, body.data, width);
+	ew_buf_free(&body);
+	return e < 0 ? e : b->failed ? -ENOMEM : 0;
+}
+
+static int limits_text(struct ew_buf *b, const struct ew_limits_report *r, unsigned parts,
+		       unsigned width)
+{
+	int e;
+
 	parts &= r->parts;
 	if ((e = ew_render_limits_verdict(b, r, parts)) < 0)
 		return e;
