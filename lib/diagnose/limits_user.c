@@ -76,26 +76,6 @@ static ssize_t read_small(int dir, const char *path, char *buf, size_t size)
 	return n;
 }
 
-/* The real uid and thread count from /proc/PID/status; false when it is gone or odd. */
-static bool read_status(struct walk *w, int pid, uint32_t *ruid, uint64_t *threads)
-{
-	char path[32], text[8192];
-	const char *uid, *thr;
-	unsigned u;
-	unsigned long long t;
-
-	snprintf(path, sizeof(path), "%d/status", pid);
-	if (read_small(w->proc_fd, path, text, sizeof(text)) <= 0)
-		return false;
-	uid = strstr(text, "\nUid:");
-	thr = strstr(text, "\nThreads:");
-	if (!uid || !thr || sscanf(uid + 5, "%u", &u) != 1 || sscanf(thr + 9, "%llu", &t) != 1)
-		return false;
-	*ruid = u;
-	*threads = t;
-	return true;
-}
-
 static uint64_t fd_watches(struct walk *w, int pid, const char *fd)
 {
 	char path[64], text[65536];
@@ -152,6 +132,9 @@ static bool read_inotify(struct walk *w, int pid, uint64_t *instances, uint64_t 
 			denied |= n < 0 && (errno == EACCES || errno == EPERM);
 			break;
 		}
+		/* A buffer left with room for more entries means the directory ended: procfs
+		 * fills it until the next entry does not fit. That saves a call per process. */
+		bool last = (size_t)n + 512 <= sizeof(dents);
 		for (long off = 0; off < n && !denied;) {
 			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
 			ssize_t len;
@@ -167,7 +150,7 @@ static bool read_inotify(struct walk *w, int pid, uint64_t *instances, uint64_t 
 				*watches += fd_watches(w, pid, d->d_name);
 			}
 		}
-		if (denied)
+		if (denied || last)
 			break;
 	}
 	close(dfd);
@@ -195,24 +178,23 @@ static void offer(struct walk *w, struct tally *t, int pid, uint64_t instances,
 	snprintf(t->top[at].comm, sizeof(t->top[at].comm), "%s", comm);
 }
 
-/* One process: is it the user's (the owner of /proc/PID is its effective uid, which the
- * cheap stat tells; the real uid in status decides when threads are counted), and what it
- * holds. A process that is not dumpable shows as root's and is missed for another user. */
+/* One process: is it the user's, and what it holds. One stat of /proc/PID/task tells both
+ * whose it is (its owner is the process's effective uid) and how many threads it has (its
+ * link count is 2 plus the threads), where /proc/PID/status would cost a page of text made
+ * for each process. So a process counts for its effective uid, where RLIMIT_NPROC counts the
+ * real one: they differ in a set-uid program, and one that is not dumpable shows as root's. */
 static void read_process(struct walk *w, struct tally *t, int pid)
 {
-	char name[16];
+	char name[24];
 	struct stat st;
-	uint32_t ruid;
-	uint64_t threads, instances = 0, watches = 0;
+	uint64_t instances = 0, watches = 0;
 
-	snprintf(name, sizeof(name), "%d", pid);
+	snprintf(name, sizeof(name), "%d/task", pid);
 	if (fstatat(w->proc_fd, name, &st, 0) < 0 || st.st_uid != w->uid)
 		return;
 	if (w->parts & EW_LIMITS_PROCESSES) {
-		if (!read_status(w, pid, &ruid, &threads) || ruid != w->uid)
-			return;
 		t->processes++;
-		t->threads += threads;
+		t->threads += st.st_nlink > 2 ? (uint64_t)st.st_nlink - 2 : 1;
 	}
 	if (!(w->parts & EW_LIMITS_INOTIFY))
 		return;
