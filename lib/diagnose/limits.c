@@ -168,11 +168,17 @@ static int read_identity(struct ew_limits_report *r)
 	r->user_unit = h.user_unit;
 	r->container = h.container_runtime;
 	h.unit = h.container_runtime = NULL;
+	if ((e = read_real_uid(r->pid, &r->uid)) == 0) {
+		/* The holder's name is its effective uid's: the same one unless set-uid. */
+		if (h.uid == r->uid) {
+			r->user = h.user;
+			h.user = NULL;
+		} else {
+			r->user = user_name(r->uid);
+		}
+	}
 	ew_proc_clear(&h);
-	if ((e = read_real_uid(r->pid, &r->uid)) < 0)
-		return e;
-	r->user = user_name(r->uid);
-	return 0;
+	return e;
 }
 
 static void read_system_files(struct ew_limits_system_files *s)
