@@ -42,9 +42,8 @@ start_idle() {
 
 # measure LABEL: errwhy limits for this shell's pid beside prlimit and ls, RUNS runs each.
 measure() {
-	local label=$1 target=$$ procs
-	procs=$(find /proc -maxdepth 1 -name '[0-9]*' | wc -l)
-	echo "## $label: $procs processes, target pid $target ($(ls /proc/$target/fd | wc -l) fds)"
+	local label=$1 target=$$ procs=(/proc/[0-9]*)
+	echo "## $label: ${#procs[@]} processes, target pid $target ($(ls /proc/$target/fd | wc -l) fds)"
 	hyperfine -N --style basic --warmup 3 --runs "$runs" \
 		-n "errwhy limits" "$errwhy limits $target" \
 		-n "errwhy limits --json" "$errwhy limits --json $target" \
