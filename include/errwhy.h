@@ -349,6 +349,7 @@ struct ew_text_style {
 struct ew_port_report;
 struct ew_oom_report;
 struct ew_resolv_report;
+struct ew_limits_report;
 
 /* What live diagnosis found on this machine, shown as the "On this machine" section of a page.
  * NULL members (or a NULL pointer) mean nothing was looked at; the caller owns what they point
@@ -359,6 +360,8 @@ struct ew_diagnosis {
 	const struct ew_port_report *port;
 	const struct ew_oom_report *oom;         /* "oom" in JSON */
 	const struct ew_resolv_report *resolver; /* "resolver" in JSON */
+	/* "limits" in JSON; on the pages ew_limits_applies() names, its parts of the report. */
+	const struct ew_limits_report *limits;
 };
 
 /* The renderers append to b and return 0, -ENOMEM when b failed to grow, or -EINVAL (and
@@ -726,6 +729,129 @@ int ew_render_resolv_text(struct ew_buf *b, const struct ew_resolv_report *r,
 			  const struct ew_text_style *st);
 int ew_render_resolv_json(struct ew_buf *b, const struct ew_resolv_report *r, bool pretty);
 /* OOM-API-END */
+
+/* LIMITS-API-BEGIN */
+/* ---- resource limits (lib/diagnose/limits*.c) ------------------------------------------- */
+/* Where one process stands against the limits behind EMFILE, ENFILE, ENOSPC from inotify,
+ * EAGAIN from fork and ENOMEM from mmap. Read from /proc alone; no limit is ever changed.
+ * Reports belong to themselves until ew_limits_report_free(); text in them (comm, paths, user
+ * and unit names) is raw bytes, printed only through ew_buf_put_escaped() and the renderers. */
+
+/* The parts of a report: a bit mask. */
+#define EW_LIMITS_FDS (1u << 0)          /* its open fds against RLIMIT_NOFILE: EMFILE */
+#define EW_LIMITS_SYSTEM_FILES (1u << 1) /* the system's open files against fs.file-max: ENFILE */
+#define EW_LIMITS_INOTIFY (1u << 2)      /* its user's inotify instances and watches */
+#define EW_LIMITS_PROCESSES (1u << 3)    /* its user's threads against RLIMIT_NPROC: EAGAIN */
+#define EW_LIMITS_MAPS (1u << 4)         /* its memory maps against vm.max_map_count: ENOMEM */
+#define EW_LIMITS_ALL 0x1fu
+
+#define EW_LIMIT_UNLIMITED UINT64_MAX /* an rlimit of RLIM_INFINITY ("unlimited") */
+#define EW_LIMITS_TOP 5               /* the largest holders kept in a list */
+
+/* One group of a process's fds: a path (files, devices), an anon inode's kind
+ * ("anon_inode:[eventfd]"), or "socket" / "pipe" for all of those. */
+struct ew_limits_fd_group {
+	char *target;
+	const char *kind; /* "file", "device", "socket", "pipe", "anon", "other" */
+	uint64_t count;
+};
+
+struct ew_limits_fds {
+	int error;          /* 0, or why /proc/PID/fd could not be read (-EACCES) */
+	uint64_t open;
+	uint64_t socket, pipe, file, device, anon, other; /* open, by kind */
+	struct ew_limits_fd_group top[EW_LIMITS_TOP];     /* the largest groups, largest first */
+	size_t n_top;
+	int limit_error;    /* 0, or why /proc/PID/limits could not be read */
+	uint64_t soft, hard; /* RLIMIT_NOFILE; EW_LIMIT_UNLIMITED */
+	int64_t nr_open;    /* fs.nr_open, the ceiling of the hard limit; -1 unknown */
+};
+
+struct ew_limits_system_files {
+	int error;          /* why /proc/sys/fs/file-nr could not be read, or 0 */
+	uint64_t open;      /* allocated file handles (file-nr's first field) */
+	uint64_t max;       /* fs.file-max (file-nr's third) */
+};
+
+/* A process of the user that holds inotify instances. */
+struct ew_limits_watcher {
+	int pid;
+	char comm[17];
+	uint64_t instances, watches;
+};
+
+struct ew_limits_inotify {
+	int error;          /* the walk over /proc could not run (-ENOENT: no /proc), or 0 */
+	uint64_t instances, watches; /* of the user, in the processes that could be read */
+	int64_t max_instances, max_watches; /* fs.inotify.max_user_*; -1 unknown */
+	struct ew_limits_watcher top[EW_LIMITS_TOP]; /* most watches first */
+	size_t n_top;
+	unsigned unreadable; /* the user's processes whose fds could not be read */
+};
+
+struct ew_limits_processes {
+	int error;          /* the walk over /proc could not run, or 0 */
+	uint64_t processes, threads; /* of the user (its real uid) */
+	int limit_error;
+	uint64_t soft, hard; /* RLIMIT_NPROC of the process */
+	int64_t threads_max; /* kernel.threads-max; -1 unknown */
+	int64_t system_threads; /* every thread on the system (/proc/loadavg); -1 unknown */
+};
+
+struct ew_limits_maps {
+	int error;          /* why /proc/PID/maps could not be read (-EACCES), or 0 */
+	uint64_t count;
+	int64_t max;        /* vm.max_map_count; -1 unknown */
+};
+
+struct ew_limits_report {
+	unsigned parts;      /* the parts looked at (EW_LIMITS_*) */
+	int pid;
+	bool parent;         /* pid is the caller's parent (none was named) */
+	char comm[17];
+	uint32_t uid;        /* the real uid */
+	char *user;          /* its name, or NULL */
+	char *unit;          /* the systemd unit the process runs in, or NULL */
+	bool user_unit;      /* a unit of a user's manager (systemctl --user) */
+	char *container;     /* "docker", "podman", ... when it runs in a container, or NULL */
+	uint32_t caller_uid; /* the effective uid the report was made as */
+	struct ew_limits_fds fds;
+	struct ew_limits_system_files system_files;
+	struct ew_limits_inotify inotify;
+	struct ew_limits_processes processes;
+	struct ew_limits_maps maps;
+};
+
+/* Reads the parts (EW_LIMITS_*; 0 means all) for pid, or for the caller's parent when pid is
+ * 0. 0 with *out a report even when some sources could not be read (each part says its
+ * errno); -ESRCH no such process, -EINVAL (out NULL, pid < 0), -ENOMEM. */
+int ew_limits_report_build(struct ew_limits_report **out, int pid, unsigned parts);
+void ew_limits_report_free(struct ew_limits_report *r); /* r may be NULL */
+/* The parts that belong on e's page: EMFILE the fds and inotify (inotify_init's EMFILE),
+ * ENFILE the system's files, ENOSPC inotify (inotify_add_watch's ENOSPC; a full disk is not
+ * a limit of the process), EAGAIN the processes (fork's), ENOMEM the maps (mmap's); 0 for
+ * every other entry and NULL. */
+unsigned ew_limits_applies(const struct ew_entry *e);
+
+/* Text: a verdict line (the closest limit), then each part: how far it is used ("60 of 64
+ * (94%)") and what would raise it. parts limits what is shown to those parts of the report
+ * (EW_LIMITS_ALL: everything it has). JSON: {"pid", "comm", "uid", "user", "unit",
+ * "container", "parent", "summary", and for each part looked at: "fds": {"open", "soft",
+ * "hard", "nr_open", "kinds": {"socket", "pipe", "file", "device", "anon", "other"},
+ * "top": [{"target", "kind", "count"}], "error", "limits_error"}, "system_files": {"open",
+ * "max", "error"}, "inotify": {"instances", "max_instances", "watches", "max_watches",
+ * "top": [{"pid", "comm", "instances", "watches"}], "unreadable", "error"}, "processes":
+ * {"user", "uid", "processes", "threads", "soft", "hard", "threads_max", "system_threads",
+ * "error", "limits_error"}, "maps": {"count", "max", "error"}}; a count that could not be
+ * read is null (its "error" says why, strerror's text), an unlimited rlimit "unlimited". */
+int ew_render_limits_text(struct ew_buf *b, const struct ew_limits_report *r, unsigned parts,
+			  const struct ew_text_style *st);
+/* The verdict line alone, without a newline. */
+int ew_render_limits_verdict(struct ew_buf *b, const struct ew_limits_report *r,
+			     unsigned parts);
+int ew_render_limits_json(struct ew_buf *b, const struct ew_limits_report *r, unsigned parts,
+			  bool pretty);
+/* LIMITS-API-END */
 
 /* ---- built-in reproductions (lib/repro/) ------------------------------------------------- */
 /* An entry's reproduction is a C routine compiled from its catalog file (catalog/README.md,

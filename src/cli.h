@@ -50,5 +50,6 @@ int ew_cmd_scan(int argc, char **argv);
 int ew_cmd_repro(int argc, char **argv);
 int ew_cmd_serve(int argc, char **argv);
 int ew_cmd_site(int argc, char **argv);
+int ew_cmd_limits(int argc, char **argv);
 
 #endif

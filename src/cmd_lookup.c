@@ -25,6 +25,7 @@ static const char usage_text[] =
 	"       errwhy scan [--json] [FILE...] every error in a log (errwhy scan --help)\n"
 	"       errwhy run -- COMMAND [ARGS...]\n"
 	"       errwhy port PORT [OPTIONS]     (errwhy port --help)\n"
+	"       errwhy limits [PID] [--json]   a process against its fd, inotify, process limits\n"
 	"       errwhy repro NAME... | --all   run the built-in reproductions [--json]\n"
 	"       errwhy serve [OPTIONS]         the catalog as a web site (serve --help)\n"
 	"       errwhy site DIR                the same pages as static files\n"
@@ -53,7 +54,8 @@ static const char usage_text[] =
 	"      --port PORT      add \"On this machine\": who holds PORT now (errwhy port)\n"
 	"      --unit UNIT      on SIGKILL and 137: the OOM kills of a systemd unit's cgroup\n"
 	"      --container ID   ... of a container's cgroup (12 or more hex digits of its id)\n"
-	"      --pid PID        ... of the cgroup process PID is in\n"
+	"      --pid PID        ... of the cgroup process PID is in; on EMFILE, ENFILE,\n"
+	"                       ENOSPC, EAGAIN and ENOMEM: PID's limits (errwhy limits)\n"
 	"      --cgroup PATH    ... of a cgroup, /system.slice/foo.service (default: errwhy's\n"
 	"                       own cgroup)\n"
 	"      --host NAME      on getaddrinfo codes: the /etc/hosts lines naming NAME, and how\n"
@@ -368,6 +370,7 @@ struct machine {
 	struct ew_port_report *port;
 	struct ew_oom_report *oom;
 	struct ew_resolv_report *resolver;
+	struct ew_limits_report *limits;
 };
 
 static bool any_page(const struct ew_match *m, size_t n, bool (*applies)(const struct ew_entry *))
@@ -376,6 +379,38 @@ static bool any_page(const struct ew_match *m, size_t n, bool (*applies)(const s
 		if (applies(m[i].entry))
 			return true;
 	return false;
+}
+
+/* The limits parts the pages need: EMFILE's and ENFILE's always (those errors are nothing but
+ * limits), for errwhy's parent unless --pid names a process; ENOSPC's, EAGAIN's and ENOMEM's
+ * only with --pid, as they mostly mean a full disk, a non-blocking call or low memory. */
+static unsigned limits_parts(const struct options *o, const struct ew_match *m, size_t n)
+{
+	unsigned parts = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned p = ew_limits_applies(m[i].entry);
+		if (o->oom.pid || (p & (EW_LIMITS_FDS | EW_LIMITS_SYSTEM_FILES)))
+			parts |= p;
+	}
+	return parts;
+}
+
+static int diagnose_limits(const struct options *o, const struct ew_match *m, size_t n,
+			   struct machine *mc)
+{
+	unsigned parts = limits_parts(o, m, n);
+	int r;
+
+	if (!parts)
+		return EW_EXIT_OK;
+	r = ew_limits_report_build(&mc->limits, o->oom.pid, parts);
+	/* A process gone is said, and the pages still come. */
+	if (r == -ESRCH && o->oom.pid)
+		fprintf(stderr, "errwhy: no process %d: its limits are left out\n", o->oom.pid);
+	else if (r < 0 && r != -ESRCH)
+		return ew_cli_fail(EW_EXIT_SYSTEM, "cannot look at the limits: %s", strerror(-r));
+	return EW_EXIT_OK;
 }
 
 static int diagnose(const struct options *o, const struct ew_match *m, size_t n,
@@ -403,8 +438,10 @@ static int diagnose(const struct options *o, const struct ew_match *m, size_t n,
 			return ew_cli_fail(EW_EXIT_SYSTEM, "cannot read the resolver's configuration: %s",
 					   strerror(-r));
 	}
+	if ((r = diagnose_limits(o, m, n, mc)) != EW_EXIT_OK)
+		return r;
 	mc->diag = (struct ew_diagnosis){.port = mc->port, .oom = mc->oom,
-					 .resolver = mc->resolver};
+					 .resolver = mc->resolver, .limits = mc->limits};
 	return EW_EXIT_OK;
 }
 
@@ -413,13 +450,14 @@ static void machine_free(struct machine *mc)
 	ew_port_report_free(mc->port);
 	ew_oom_report_free(mc->oom);
 	ew_resolv_report_free(mc->resolver);
+	ew_limits_report_free(mc->limits);
 	*mc = (struct machine){0};
 }
 
 static struct ew_message_opts message_opts(const struct options *o)
 {
 	return (struct ew_message_opts){
-		.json = o->json, .brief = o->mode == MODE_BRIEF,
+		.json = o->json, .brief = o->mode == MODE_BRIEF, .pid = o->oom.pid,
 		.style = {.width = ew_cli_width(), .color = ew_cli_use_color(o->color)}};
 }
 

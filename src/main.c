@@ -38,6 +38,8 @@ int main(int argc, char **argv)
 		status = ew_cmd_serve(argc - 1, argv + 1);
 	else if (argc > 1 && strcmp(argv[1], "site") == 0)
 		status = ew_cmd_site(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "limits") == 0)
+		status = ew_cmd_limits(argc - 1, argv + 1);
 	else
 		status = ew_cmd_lookup(argc, argv);
 	return flush_stdout(status);

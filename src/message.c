@@ -41,10 +41,40 @@ struct reports {
 	struct ew_port_report *port;
 	struct ew_oom_report *oom;
 	struct ew_resolv_report *resolver;
+	struct ew_limits_report *limits;
 };
 
-static struct ew_diagnosis diagnose_hit(const struct ew_hit *h, struct reports *rep)
+/* The limits a recognised error calls for: EMFILE's and ENFILE's always; ENOSPC's when the
+ * message is inotify's ("System limit for number of file watchers reached", "inotify watch
+ * limit reached"), not a full disk; EAGAIN's from fork, ENOMEM's from mmap, when the message
+ * names that call. span is the recognised text. */
+static unsigned limits_for_hit(const struct ew_hit *h, const char *span)
 {
+	unsigned parts = ew_limits_applies(h->entry);
+	const char *call = h->context.syscall;
+
+	if (parts & (EW_LIMITS_FDS | EW_LIMITS_SYSTEM_FILES))
+		return parts;
+	if (parts == EW_LIMITS_INOTIFY)
+		return strcasestr(span, "watch") || strcasestr(span, "inotify") ||
+			       strcmp(call, "watch") == 0
+			       ? parts
+			       : 0;
+	if (parts == EW_LIMITS_PROCESSES)
+		return strcmp(call, "fork") == 0 || strcmp(call, "clone") == 0 ||
+			       strcmp(call, "pthread_create") == 0
+			       ? parts
+			       : 0;
+	if (parts == EW_LIMITS_MAPS)
+		return strcmp(call, "mmap") == 0 ? parts : 0;
+	return 0;
+}
+
+static struct ew_diagnosis diagnose_hit(const struct ew_hit *h, const char *span, int pid,
+					struct reports *rep)
+{
+	unsigned parts;
+
 	*rep = (struct reports){0};
 	if (!h->entry)
 		return (struct ew_diagnosis){0};
@@ -55,7 +85,12 @@ static struct ew_diagnosis diagnose_hit(const struct ew_hit *h, struct reports *
 		rep->oom = NULL;
 	if (ew_resolv_applies(h->entry) && ew_resolv_report_build(&rep->resolver, NULL, NULL) < 0)
 		rep->resolver = NULL;
-	return (struct ew_diagnosis){.port = rep->port, .oom = rep->oom, .resolver = rep->resolver};
+	/* The process --pid names, else errwhy's parent: the shell the message was pasted in. */
+	parts = limits_for_hit(h, span);
+	if (parts && ew_limits_report_build(&rep->limits, pid, parts) < 0)
+		rep->limits = NULL;
+	return (struct ew_diagnosis){.port = rep->port, .oom = rep->oom, .resolver = rep->resolver,
+				     .limits = rep->limits};
 }
 
 static void reports_free(struct reports *rep)
@@ -63,6 +98,7 @@ static void reports_free(struct reports *rep)
 	ew_port_report_free(rep->port);
 	ew_oom_report_free(rep->oom);
 	ew_resolv_report_free(rep->resolver);
+	ew_limits_report_free(rep->limits);
 }
 
 static int render_json(const struct found *f, struct ew_buf *out)
@@ -82,7 +118,7 @@ static int render_text(const struct found *f, const struct ew_message_opts *o,
 	if (f->n == 1 && f->hits[0].entry && !o->brief) {
 		const struct ew_hit *h = &f->hits[0];
 		struct reports rep;
-		struct ew_diagnosis diag = diagnose_hit(h, &rep);
+		struct ew_diagnosis diag = diagnose_hit(h, f->spans[0], o->pid, &rep);
 		struct ew_match m = {.entry = h->entry, .kind = EW_MATCH_MESSAGE,
 				     .as_name = h->entry->name, .system = -1, .hit = h};
 		ew_render_hit_line(out, h);

@@ -10,6 +10,7 @@
 
 struct ew_message_opts {
 	bool json, brief;
+	int pid; /* --pid: the process whose limits EMFILE's page shows; 0 errwhy's parent */
 	struct ew_text_style style;
 };
 

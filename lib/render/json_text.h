@@ -18,4 +18,9 @@ struct ew_resolv_report;
 json_t *ew_oom_report_json(const struct ew_oom_report *r);
 json_t *ew_resolv_report_json(const struct ew_resolv_report *r);
 
+struct ew_limits_report;
+/* The object ew_render_limits_json() writes, with the parts in parts (of those the report
+ * has); NULL when out of memory. */
+json_t *ew_limits_report_json(const struct ew_limits_report *r, unsigned parts);
+
 #endif

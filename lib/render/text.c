@@ -290,9 +290,11 @@ static void on_this_machine(struct ew_buf *b, const struct ew_entry *e,
 	const struct ew_oom_report *oom = diag && ew_oom_applies(e) ? diag->oom : NULL;
 	const struct ew_resolv_report *resolver =
 		diag && ew_resolv_applies(e) ? diag->resolver : NULL;
+	/* The limits: only the parts behind this error (EMFILE: fds and inotify). */
+	unsigned limit_parts = diag && diag->limits ? ew_limits_applies(e) : 0;
 	struct ew_buf body;
 
-	if (!diag || (!diag->port && !oom && !resolver))
+	if (!diag || (!diag->port && !oom && !resolver && !limit_parts))
 		return;
 	heading(b, "On this machine", st);
 	ew_buf_init(&body);
@@ -307,6 +309,11 @@ static void on_this_machine(struct ew_buf *b, const struct ew_entry *e,
 		if (body.len)
 			ew_buf_putc(&body, '\n');
 		ew_render_resolv_text(&body, resolver, &inner);
+	}
+	if (limit_parts) {
+		if (body.len)
+			ew_buf_putc(&body, '\n');
+		ew_render_limits_text(&body, diag->limits, limit_parts, &inner);
 	}
 	if (body.failed)
 		b->failed = true;
