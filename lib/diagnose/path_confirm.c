@@ -158,18 +158,22 @@ static const char *errno_name(int e)
 	return n ? n : "?";
 }
 
+#define SHOWN 200 /* bytes of a path shown in the confirmation: PATH_MAX ones are cut */
+
 static void describe(struct ew_buf *b, const struct ew_path_check *c)
 {
 	if (c->kind == EW_CHECK_OPEN)
-		ew_buf_printf(b, "open(O_PATH%s) of %s: %s", c->nofollow ? "|O_NOFOLLOW" : "",
-			      c->path, errno_name(c->got));
+		ew_buf_printf(b, "open(O_PATH%s) of %.*s%s: %s", c->nofollow ? "|O_NOFOLLOW" : "",
+			      SHOWN, c->path, strlen(c->path) > SHOWN ? "..." : "",
+			      errno_name(c->got));
 	else
-		ew_buf_printf(b, "faccessat(%s%s%s, AT_EACCESS) of %s: %s",
+		ew_buf_printf(b, "faccessat(%s%s%s, AT_EACCESS) of %.*s%s: %s",
 			      c->mode & R_OK ? "R_OK" : "",
 			      (c->mode & R_OK) && (c->mode & (W_OK | X_OK)) ? "|" : "",
 			      c->mode & W_OK ? ((c->mode & X_OK) ? "W_OK|X_OK" : "W_OK")
 					     : (c->mode & X_OK ? "X_OK" : ""),
-			      c->path, errno_name(c->got));
+			      SHOWN, c->path, strlen(c->path) > SHOWN ? "..." : "",
+			      errno_name(c->got));
 }
 
 /* Where the kernel and the reasoning part, the kernel's answer is the verdict. */

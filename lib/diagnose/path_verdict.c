@@ -106,8 +106,13 @@ static bool no_space(struct judge *j, const struct ew_path_component *c, bool in
 	}
 	if (j->u->uid != 0 && sv.f_bavail == 0) {
 		unsigned pct = (unsigned)((sv.f_bfree * 100 + sv.f_blocks / 2) / sv.f_blocks);
-		ew_path_set_verdict(j->r, ENOSPC, c->path, "%s has 0 bytes free for %s (%u%% "
-				    "reserved for root)", where, j->who, pct);
+		if (sv.f_bfree == 0)
+			ew_path_set_verdict(j->r, ENOSPC, c->path, "%s has 0 bytes free for %s (and "
+					    "none reserved for root)", where, j->who);
+		else
+			ew_path_set_verdict(j->r, ENOSPC, c->path, "%s has 0 bytes free for %s (%u%% "
+					    "reserved for root, which root could still use)", where,
+					    j->who, pct ? pct : 1);
 		return true;
 	}
 	return false;

@@ -164,11 +164,17 @@ void ew_path_set_denied(struct ew_path_report *r, const struct ew_path_component
 	ew_path_user_words(u, who, sizeof(who));
 	if (u->uid == 0)
 		snprintf(cls, sizeof(cls), "root may execute only what has an x bit, and it has none");
-	else if (a->tag == EW_ACL_USER || a->tag == EW_ACL_GROUP)
-		snprintf(cls, sizeof(cls), "the ACL entry \"%s:%u\" applies, and it is %s%s%s%s",
-			 class_name(a->tag), a->id, bits, a->masked ? " (the mask leaves " : "",
-			 a->masked ? eff : "", a->masked ? ")" : "");
-	else
+	else if (a->tag == EW_ACL_USER || a->tag == EW_ACL_GROUP) {
+		char *name = id_name(a->tag == EW_ACL_USER ? &users : &groups, a->id,
+				     a->tag == EW_ACL_USER);
+		char id[16];
+		snprintf(id, sizeof(id), "%u", a->id);
+		snprintf(cls, sizeof(cls), "the ACL entry \"%s:%.32s\" applies, and it is %s%s%s%s",
+			 class_name(a->tag), name ? name : id, bits,
+			 a->masked ? " (the mask leaves " : "", a->masked ? eff : "",
+			 a->masked ? ")" : "");
+		free(name);
+	} else
 		snprintf(cls, sizeof(cls), "the \"%s\" class applies, and it is %s%s%s%s",
 			 class_name(a->tag), bits, a->masked ? " (the ACL mask leaves " : "",
 			 a->masked ? eff : "", a->masked ? ")" : "");
