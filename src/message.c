@@ -1,7 +1,7 @@
 /* message.c: `errwhy "<message>"` and `... | errwhy`: what the recogniser found, the line
  * "Recognised EADDRINUSE (Node.js): port 3000, address ::, listen", then the page of the error
- * (with "On this machine" when the message names a port, or is SIGKILL's, 137's or a
- * getaddrinfo code's), or for several errors the brief line of each. */
+ * (with "On this machine" when the message names a port or a path, or is SIGKILL's, 137's or
+ * a getaddrinfo code's), or for several errors the brief line of each. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +41,40 @@ struct reports {
 	struct ew_port_report *port;
 	struct ew_oom_report *oom;
 	struct ew_resolv_report *resolver;
+	struct ew_path_report *path;
 };
+
+/* What a message's call did to its path, for errwhy path. The call's name decides when the
+ * message has one; else the error does (EROFS, ETXTBSY, EISDIR and ENOSPC come from writing,
+ * EEXIST from creating, EBUSY and EXDEV from removing or renaming a name); else reading,
+ * which is what open(2) and stat(2), the commonest calls in messages, need. */
+static enum ew_path_op path_op(const struct ew_hit *h)
+{
+	static const struct { const char *call; enum ew_path_op op; } calls[] = {
+		{"mkdir", EW_PATH_CREATE}, {"mkdirat", EW_PATH_CREATE}, {"creat", EW_PATH_CREATE},
+		{"mknod", EW_PATH_CREATE}, {"mkfifo", EW_PATH_CREATE}, {"symlink", EW_PATH_CREATE},
+		{"link", EW_PATH_CREATE}, {"unlink", EW_PATH_DELETE}, {"unlinkat", EW_PATH_DELETE},
+		{"rmdir", EW_PATH_DELETE}, {"rename", EW_PATH_DELETE}, {"renameat", EW_PATH_DELETE},
+		{"execve", EW_PATH_EXEC}, {"exec", EW_PATH_EXEC}, {"spawn", EW_PATH_EXEC},
+		{"scandir", EW_PATH_LIST}, {"opendir", EW_PATH_LIST}, {"chdir", EW_PATH_SEARCH},
+		{"open", EW_PATH_READ}, {"openat", EW_PATH_READ}, {"stat", EW_PATH_READ},
+		{"lstat", EW_PATH_READ}, {"access", EW_PATH_READ},
+	};
+	static const struct { const char *name; enum ew_path_op op; } errors[] = {
+		{"EROFS", EW_PATH_WRITE}, {"ETXTBSY", EW_PATH_WRITE}, {"EISDIR", EW_PATH_WRITE},
+		{"ENOSPC", EW_PATH_WRITE}, {"EEXIST", EW_PATH_CREATE}, {"EBUSY", EW_PATH_DELETE},
+		{"EXDEV", EW_PATH_DELETE},
+	};
+
+	for (size_t i = 0; i < sizeof(calls) / sizeof(*calls); i++)
+		if (strcmp(h->context.syscall, calls[i].call) == 0 &&
+		    (calls[i].op != EW_PATH_READ || !h->entry))
+			return calls[i].op;
+	for (size_t i = 0; h->entry && i < sizeof(errors) / sizeof(*errors); i++)
+		if (strcmp(h->entry->name, errors[i].name) == 0)
+			return errors[i].op;
+	return EW_PATH_READ;
+}
 
 static struct ew_diagnosis diagnose_hit(const struct ew_hit *h, struct reports *rep)
 {
@@ -55,7 +88,13 @@ static struct ew_diagnosis diagnose_hit(const struct ew_hit *h, struct reports *
 		rep->oom = NULL;
 	if (ew_resolv_applies(h->entry) && ew_resolv_report_build(&rep->resolver, NULL, NULL) < 0)
 		rep->resolver = NULL;
-	return (struct ew_diagnosis){.port = rep->port, .oom = rep->oom, .resolver = rep->resolver};
+	if (h->context.path[0] && ew_path_applies(h->entry)) {
+		struct ew_path_query q = {.path = h->context.path, .op = path_op(h)};
+		if (ew_path_report_build(&rep->path, &q) < 0)
+			rep->path = NULL;
+	}
+	return (struct ew_diagnosis){.port = rep->port, .oom = rep->oom, .resolver = rep->resolver,
+				     .path = rep->path};
 }
 
 static void reports_free(struct reports *rep)
@@ -63,6 +102,7 @@ static void reports_free(struct reports *rep)
 	ew_port_report_free(rep->port);
 	ew_oom_report_free(rep->oom);
 	ew_resolv_report_free(rep->resolver);
+	ew_path_report_free(rep->path);
 }
 
 static int render_json(const struct found *f, struct ew_buf *out)

@@ -73,7 +73,8 @@ bool ew_path_has_acl(const char *path);
 /* The optimal string alignment distance between a and b (edits, swaps of neighbours). */
 size_t ew_path_distance(const char *a, const char *b);
 /* The names in dir closest to name, best first, at most max (each strdup'ed): names within
- * two edits and a third of the name's length, or differing in case only. */
+ * two edits and a third of the name's length (none for names under three bytes), or
+ * differing in case only. */
 size_t ew_path_near_names(const char *dir, const char *name, char **out, size_t max);
 
 /* ---- mounts (path_mount.c) ---- */

@@ -282,8 +282,9 @@ static size_t near_score(const char *name, const char *cand)
 
 	if (strcasecmp(name, cand) == 0)
 		return 0;
+	/* A name of one or two letters is near every other short name: only its case counts. */
 	if (limit < 1)
-		limit = 1;
+		return SIZE_MAX;
 	if (limit > 2)
 		limit = 2;
 	/* Names of very different lengths are never within two edits: skip the table. */

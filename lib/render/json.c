@@ -279,12 +279,15 @@ int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pr
 			diag && ew_oom_applies(m[i].entry) ? diag->oom : NULL;
 		const struct ew_resolv_report *resolver =
 			diag && ew_resolv_applies(m[i].entry) ? diag->resolver : NULL;
-		if (ok && diag && (diag->port || oom || resolver)) {
+		const struct ew_path_report *path =
+			diag && ew_path_applies(m[i].entry) ? diag->path : NULL;
+		if (ok && diag && (diag->port || oom || resolver || path)) {
 			machine = json_object();
 			ok = !diag->port || ew_json_set(machine, "port", ew_port_report_json(diag->port));
 			ok = ok && (!oom || ew_json_set(machine, "oom", ew_oom_report_json(oom)));
 			ok = ok && (!resolver ||
 				    ew_json_set(machine, "resolver", ew_resolv_report_json(resolver)));
+			ok = ok && (!path || ew_json_set(machine, "path", ew_path_report_json(path)));
 			ok = ew_json_set(o, "on_this_machine", ew_json_ok(machine, ok)) && ok;
 		}
 		if (!ew_json_append(a, ew_json_ok(o, ok))) {

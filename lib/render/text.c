@@ -290,9 +290,10 @@ static void on_this_machine(struct ew_buf *b, const struct ew_entry *e,
 	const struct ew_oom_report *oom = diag && ew_oom_applies(e) ? diag->oom : NULL;
 	const struct ew_resolv_report *resolver =
 		diag && ew_resolv_applies(e) ? diag->resolver : NULL;
+	const struct ew_path_report *path = diag && ew_path_applies(e) ? diag->path : NULL;
 	struct ew_buf body;
 
-	if (!diag || (!diag->port && !oom && !resolver))
+	if (!diag || (!diag->port && !oom && !resolver && !path))
 		return;
 	heading(b, "On this machine", st);
 	ew_buf_init(&body);
@@ -307,6 +308,11 @@ static void on_this_machine(struct ew_buf *b, const struct ew_entry *e,
 		if (body.len)
 			ew_buf_putc(&body, '\n');
 		ew_render_resolv_text(&body, resolver, &inner);
+	}
+	if (path) {
+		if (body.len)
+			ew_buf_putc(&body, '\n');
+		ew_render_path_text(&body, path, &inner);
 	}
 	if (body.failed)
 		b->failed = true;
