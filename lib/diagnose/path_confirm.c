@@ -206,8 +206,8 @@ int ew_path_confirm(struct ew_path_report *r, const struct ew_path_user *u,
 	ew_buf_init(&b);
 	if (!u->caller && geteuid() != 0) {
 		ew_buf_printf(&b, "not confirmed: reasoned from the modes for %s; errwhy runs as "
-			      "uid %u and can ask the kernel only for itself (as root it would "
-			      "check as %s)", who, geteuid(), u->name ? u->name : who);
+			      "uid %u and can ask the kernel only for itself (run as root, it asks "
+			      "as the user)", who, geteuid());
 	} else if (k->n == 0) {
 		ew_buf_puts(&b, "not confirmed: no read-only call answers this");
 	} else {

@@ -386,6 +386,10 @@ static int step(struct walker *k, const char *name, bool last, bool slash, bool 
 	}
 	if (e == -ENOENT)
 		set_missing(k->r, k->cur, name, next);
+	else if (e == -EACCES && !k->u->caller)
+		ew_path_set_verdict(k->r, EACCES, next, "errwhy itself (uid %u) may not look up %s, "
+				    "so the walk cannot go on; run it as root to judge for another "
+				    "user", (unsigned)geteuid(), next);
 	else if (e < 0 && e != -ENOMEM)
 		ew_path_set_verdict(k->r, -e, next, "%s cannot be looked up: %s", next, strerror(-e));
 	if (e < 0) {

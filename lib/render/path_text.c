@@ -69,6 +69,9 @@ static void row(struct ew_buf *b, const struct ew_path_component *c, struct cell
 		ew_buf_puts(b, "  append-only");
 	if (show_mount && c->mount)
 		mount_cell(b, c->mount);
+	/* The padding of the last column is not left at the end of a line. */
+	while (!b->failed && b->len && b->data[b->len - 1] == ' ')
+		b->data[--b->len] = '\0';
 	ew_buf_putc(b, '\n');
 }
 
