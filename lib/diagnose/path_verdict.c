@@ -53,9 +53,8 @@ static bool read_only(struct judge *j, const struct ew_path_component *c)
 	if (!c->mount || !c->mount->ro || !(S_ISREG(c->mode) || S_ISDIR(c->mode) || S_ISLNK(c->mode)))
 		return false;
 	ew_path_mount_words(c->mount, words, sizeof(words));
-	ew_path_set_verdict(j->r, EROFS, c->path, "%s is mounted read-only (%s)%s%s",
-			    c->mount->target, words, strcmp(c->mount->target, c->path) ? ", and it holds " : "",
-			    strcmp(c->mount->target, c->path) ? c->path : "");
+	ew_path_set_verdict(j->r, EROFS, c->path, "%s is mounted read-only (%s)", c->mount->target,
+			    words);
 	return true;
 }
 
@@ -283,10 +282,14 @@ static int judge_delete(struct judge *j, const struct ew_path_walk *w)
 {
 	const struct ew_path_component *c = &j->r->components[w->target], *dir;
 
-	if (w->parent == EW_PATH_NONE || w->parent == w->target) {
-		ew_path_set_verdict(j->r, EBUSY, c->path, "%s is %s; it cannot be deleted",
-				    c->path, strcmp(c->path, "/") ? "the directory itself (a name "
-				    "ending in \".\")" : "the root of the file system");
+	if (w->parent == EW_PATH_NONE && strcmp(c->path, "/") == 0) {
+		ew_path_set_verdict(j->r, EBUSY, c->path, "/ is the root of the file system; it "
+				    "cannot be deleted");
+		return 0;
+	}
+	if (w->parent == EW_PATH_NONE) {
+		ew_path_set_verdict(j->r, EINVAL, c->path, "the last component of %s is \".\": "
+				    "rmdir(2) and rename(2) refuse it", j->r->path);
 		return 0;
 	}
 	dir = &j->r->components[w->parent];

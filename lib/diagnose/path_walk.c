@@ -379,7 +379,8 @@ static int step(struct walker *k, const char *name, bool last, bool slash, bool 
 		return -ENOMEM;
 	}
 	e = push(k->r, next, k->m, &mnt, &idx);
-	if (e == -ENOENT && last && !slash && missing_ok) {
+	/* A new name may end in "/": mkdir("d/new/") makes a directory. */
+	if (e == -ENOENT && last && missing_ok) {
 		w->parent = k->cur_idx;
 		w->final = next;
 		return 1;
