@@ -41,9 +41,9 @@ static bool resolve(void *h, const char *name, void **slot)
 
 static void load(void)
 {
-	/* Lazily bound: libmount brings libblkid, libselinux and libpcre2, and binding all
-	 * their symbols up front is a measurable part of errwhy path's time (bench/path.sh). */
-	void *h = dlopen(LIBMOUNT_SONAME, RTLD_LAZY | RTLD_LOCAL);
+	/* libmount brings libblkid, libselinux and libpcre2 (all linked -z now, so RTLD_LAZY
+	 * would save nothing): their loading is most of errwhy path's time (bench/README.md). */
+	void *h = dlopen(LIBMOUNT_SONAME, RTLD_NOW | RTLD_LOCAL);
 
 	if (!h)
 		return;

@@ -10,29 +10,30 @@
 
 #define PATH_COLUMN_MAX 48 /* longer paths run past their column rather than widen it */
 
+/* One cell of the table: its escaped text in a buffer shared by all cells (one buffer, not
+ * one each: a buffer starts at 4 KiB), and its width as shown. */
 struct cell {
-	struct ew_buf text;
-	size_t width; /* in characters as shown (escapes count by their bytes: ASCII) */
+	size_t at, len;
+	size_t width; /* in characters (an escape is ASCII, a byte each) */
 };
 
-/* Outside text escaped into a cell, its shown width counted in characters. */
-static void cell_set(struct cell *c, const char *s)
+static void cell_set(struct ew_buf *all, struct cell *c, const char *s)
 {
-	ew_buf_init(&c->text);
-	ew_buf_put_escaped(&c->text, s ? s : "?");
+	c->at = all->len;
+	ew_buf_put_escaped(all, s ? s : "?");
+	c->len = all->len - c->at;
 	c->width = 0;
-	for (size_t i = 0; c->text.data && i < c->text.len; i++)
-		c->width += ((unsigned char)c->text.data[i] & 0xC0) != 0x80;
+	for (size_t i = c->at; all->data && i < all->len; i++)
+		c->width += ((unsigned char)all->data[i] & 0xC0) != 0x80;
 }
 
-static void put_cell(struct ew_buf *b, const struct cell *c, size_t width)
+static void put_cell(struct ew_buf *b, const struct ew_buf *all, const struct cell *c,
+		     size_t width)
 {
-	if (c->text.data)
-		ew_buf_append(b, c->text.data, c->text.len);
+	if (all->data)
+		ew_buf_append(b, all->data + c->at, c->len);
 	for (size_t i = c->width; i < width; i++)
 		ew_buf_putc(b, ' ');
-	if (c->text.failed)
-		b->failed = true;
 }
 
 static void mount_cell(struct ew_buf *b, const struct ew_path_mount *mt)
@@ -47,18 +48,18 @@ static void mount_cell(struct ew_buf *b, const struct ew_path_mount *mt)
 	ew_buf_putc(b, ')');
 }
 
-static void row(struct ew_buf *b, const struct ew_path_component *c, struct cell cells[3],
-		const size_t widths[3], bool show_mount)
+static void row(struct ew_buf *b, const struct ew_path_component *c, const struct ew_buf *all,
+		const struct cell cells[3], const size_t widths[3], bool show_mount)
 {
 	char mode[11];
 
 	ew_path_mode_string(c->mode, mode);
 	ew_buf_puts(b, "  ");
-	put_cell(b, &cells[0], widths[0]);
+	put_cell(b, all, &cells[0], widths[0]);
 	ew_buf_printf(b, "  %-7s  %s%c  ", ew_path_type_key(c->mode), mode, c->acl ? '+' : ' ');
-	put_cell(b, &cells[1], widths[1]);
+	put_cell(b, all, &cells[1], widths[1]);
 	ew_buf_puts(b, "  ");
-	put_cell(b, &cells[2], widths[2]);
+	put_cell(b, all, &cells[2], widths[2]);
 	if (c->target) {
 		ew_buf_puts(b, "  -> ");
 		ew_buf_put_escaped(b, c->target);
@@ -79,26 +80,30 @@ static int table(struct ew_buf *b, const struct ew_path_report *r)
 {
 	size_t widths[3] = {0};
 	struct cell *cells = calloc(r->n_components * 3 + 1, sizeof(*cells));
+	struct ew_buf all;
 
 	if (!cells)
 		return -ENOMEM;
+	ew_buf_init(&all);
 	for (size_t i = 0; i < r->n_components; i++) {
 		const struct ew_path_component *c = &r->components[i];
-		cell_set(&cells[3 * i], c->path);
-		cell_set(&cells[3 * i + 1], c->owner);
-		cell_set(&cells[3 * i + 2], c->group);
+		cell_set(&all, &cells[3 * i], c->path);
+		cell_set(&all, &cells[3 * i + 1], c->owner);
+		cell_set(&all, &cells[3 * i + 2], c->group);
 		for (size_t k = 0; k < 3; k++)
 			if (cells[3 * i + k].width > widths[k])
 				widths[k] = cells[3 * i + k].width;
 	}
 	if (widths[0] > PATH_COLUMN_MAX)
 		widths[0] = PATH_COLUMN_MAX;
-	for (size_t i = 0; i < r->n_components; i++) {
+	for (size_t i = 0; i < r->n_components && !all.failed; i++) {
 		const struct ew_path_mount *prev = i ? r->components[i - 1].mount : NULL;
-		row(b, &r->components[i], &cells[3 * i], widths, r->components[i].mount != prev);
+		row(b, &r->components[i], &all, &cells[3 * i], widths,
+		    r->components[i].mount != prev);
 	}
-	for (size_t i = 0; i < r->n_components * 3; i++)
-		ew_buf_free(&cells[i].text);
+	if (all.failed)
+		b->failed = true;
+	ew_buf_free(&all);
 	free(cells);
 	return 0;
 }
