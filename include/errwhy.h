@@ -735,7 +735,7 @@ int ew_render_resolv_json(struct ew_buf *b, const struct ew_resolv_report *r, bo
 
 enum ew_path_op {
 	EW_PATH_READ,   /* open(O_RDONLY) and read(2) */
-	EW_PATH_WRITE,  /* open(O_WRONLY) of an existing file, and write(2) */
+	EW_PATH_WRITE,  /* open(O_WRONLY|O_CREAT) and write(2): a missing file is created */
 	EW_PATH_CREATE, /* a new name: open(O_CREAT|O_EXCL), mkdir(2) */
 	EW_PATH_DELETE, /* unlink(2) a file, rmdir(2) a directory; the last symlink not followed */
 	EW_PATH_EXEC,   /* execve(2) */

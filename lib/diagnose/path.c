@@ -87,7 +87,9 @@ static int judge(struct ew_path_report *r, const struct ew_path_user *u,
 {
 	struct ew_path_walk w, dest = {.target = EW_PATH_NONE, .parent = EW_PATH_NONE};
 	bool follow = follows_last(r->op);
-	int e = ew_path_walk(r, u, m, r->path, follow, r->op == EW_PATH_CREATE, &w);
+	/* Writing creates a missing file, as the shell's > and open(O_WRONLY|O_CREAT) do. */
+	bool missing_ok = r->op == EW_PATH_CREATE || r->op == EW_PATH_WRITE;
+	int e = ew_path_walk(r, u, m, r->path, follow, missing_ok, &w);
 
 	if (e == 0 && w.failed) {
 		e = ew_path_check_add(k, EW_CHECK_OPEN, r->path, 0, !follow, r->verdict);

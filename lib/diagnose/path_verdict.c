@@ -242,6 +242,17 @@ static int judge_create(struct judge *j, const struct ew_path_walk *w)
 	return dir_check(j, dir);
 }
 
+/* Writing a file that does not exist yet: creating it (the directory's checks, an inode),
+ * then its first bytes (a block). */
+static int judge_write_new(struct judge *j, const struct ew_path_walk *w)
+{
+	const struct ew_path_component *dir = &j->r->components[w->parent];
+
+	if (dir_writable(j, dir) && !no_space(j, dir, true))
+		no_space(j, dir, false);
+	return dir_check(j, dir);
+}
+
 /* The sticky bit (inode(7)): in such a directory only the owner of the file, the owner of the
  * directory, or root (CAP_FOWNER) may delete or rename a file. */
 static bool sticky(struct judge *j, const struct ew_path_component *dir,
@@ -343,7 +354,7 @@ int ew_path_judge(struct ew_path_report *r, const struct ew_path_user *u,
 	switch (r->op) {
 	case EW_PATH_READ: e = judge_read(&j, c, false); break;
 	case EW_PATH_LIST: e = judge_read(&j, c, true); break;
-	case EW_PATH_WRITE: e = judge_write(&j, c); break;
+	case EW_PATH_WRITE: e = c ? judge_write(&j, c) : judge_write_new(&j, w); break;
 	case EW_PATH_EXEC: e = judge_exec(&j, c); break;
 	case EW_PATH_SEARCH: e = judge_search(&j, c); break;
 	case EW_PATH_CREATE: e = judge_create(&j, w); break;

@@ -223,6 +223,11 @@ static void test_reports(void **state)
 	assert_null(r->component);
 	assert_int_equal(access(in_base("new"), F_OK), -1); /* nothing was created */
 	ew_path_report_free(r);
+	/* Writing a missing file creates it, as > does: judged, never done. */
+	r = judge(in_base("new"), EW_PATH_WRITE);
+	assert_int_equal(r->verdict, 0);
+	assert_int_equal(access(in_base("new"), F_OK), -1);
+	ew_path_report_free(r);
 	r = judge(base, EW_PATH_WRITE);
 	assert_int_equal(r->verdict, EISDIR);
 	ew_path_report_free(r);
