@@ -174,9 +174,12 @@ void ew_path_set_denied(struct ew_path_report *r, const struct ew_path_component
 			 a->masked ? ")" : "");
 		free(name);
 	} else
-		snprintf(cls, sizeof(cls), "the \"%s\" class applies, and it is %s%s%s%s",
-			 class_name(a->tag), bits, a->masked ? " (the ACL mask leaves " : "",
-			 a->masked ? eff : "", a->masked ? ")" : "");
+		snprintf(cls, sizeof(cls), "the \"%s\" class applies%s%.32s%s, and it is %s%s%s%s",
+			 class_name(a->tag), a->tag == EW_ACL_GROUP_OBJ ? " (a member of " : "",
+			 a->tag == EW_ACL_GROUP_OBJ ? (c->group ? c->group : "the group") : "",
+			 a->tag == EW_ACL_GROUP_OBJ ? ")" : "", bits,
+			 a->masked ? " (the ACL mask leaves " : "", a->masked ? eff : "",
+			 a->masked ? ")" : "");
 	ew_path_set_verdict(r, EACCES, c->path, "%s (%s %s %s%s) has no %s permission for %s: %s",
 			    c->path, mode, c->owner ? c->owner : "?", c->group ? c->group : "?",
 			    c->acl ? " +acl" : "", what, who, cls);
