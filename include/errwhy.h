@@ -747,7 +747,8 @@ enum ew_path_op {
 struct ew_path_query {
 	const char *path;      /* relative paths start at the current directory */
 	enum ew_path_op op;
-	const char *user;      /* a name or a uid ("nobody", "65534"); NULL: the caller */
+	const char *user;      /* a name or a uid ("nobody", "65534"); NULL: the caller. A uid
+				* with no passwd entry is judged with the gid of that number */
 	const char *rename_to; /* with op EW_PATH_RENAME: the new name */
 };
 

@@ -36,6 +36,17 @@ static int caller(struct ew_path_user *u)
 	return 0;
 }
 
+/* A uid that has no passwd entry (a container's, say): judged with the gid of the same
+ * number and no other group, as such processes often run. */
+static int nameless(struct ew_path_user *u, uint32_t uid)
+{
+	if (uid == geteuid())
+		return caller(u);
+	u->uid = uid;
+	u->gid = uid;
+	return 0;
+}
+
 int ew_path_user_get(struct ew_path_user *u, const char *spec)
 {
 	struct passwd *pw;
@@ -45,8 +56,13 @@ int ew_path_user_get(struct ew_path_user *u, const char *spec)
 	if (!spec)
 		return caller(u);
 	pw = getpwnam(spec);
-	if (!pw && spec[0] && strspn(spec, "0123456789") == strlen(spec))
-		pw = getpwuid((uid_t)strtoul(spec, NULL, 10));
+	if (!pw && spec[0] && strspn(spec, "0123456789") == strlen(spec) && strlen(spec) < 11) {
+		unsigned long id = strtoul(spec, NULL, 10);
+		if (id >= (uid_t)-1)
+			return -ESRCH;
+		if (!(pw = getpwuid((uid_t)id)))
+			return nameless(u, (uint32_t)id);
+	}
 	if (!pw)
 		return -ESRCH;
 	if (pw->pw_uid == geteuid())
