@@ -350,6 +350,7 @@ struct ew_port_report;
 struct ew_oom_report;
 struct ew_resolv_report;
 struct ew_limits_report;
+struct ew_path_report;
 
 /* What live diagnosis found on this machine, shown as the "On this machine" section of a page.
  * NULL members (or a NULL pointer) mean nothing was looked at; the caller owns what they point
@@ -362,6 +363,7 @@ struct ew_diagnosis {
 	const struct ew_resolv_report *resolver; /* "resolver" in JSON */
 	/* "limits" in JSON; on the pages ew_limits_applies() names, its parts of the report. */
 	const struct ew_limits_report *limits;
+	const struct ew_path_report *path;       /* "path" in JSON, on ew_path_applies() pages */
 };
 
 /* The renderers append to b and return 0, -ENOMEM when b failed to grow, or -EINVAL (and
@@ -852,6 +854,106 @@ int ew_render_limits_verdict(struct ew_buf *b, const struct ew_limits_report *r,
 int ew_render_limits_json(struct ew_buf *b, const struct ew_limits_report *r, unsigned parts,
 			  bool pretty);
 /* LIMITS-API-END */
+/* PATH-API-BEGIN */
+/* ---- path diagnosis (lib/diagnose/path*.c) ------------------------------------------------ */
+/* Why an operation on a path would fail, for whom: the path walked one component at a time as
+ * path_resolution(7) describes, each component's type, mode, owner, ACL and mount, and one
+ * verdict naming the errno, the component and the rule. Nothing is created, written,
+ * truncated, deleted or executed to find out. All names in a report (paths, symlink targets,
+ * user and group names, mount targets, comm) are raw bytes from the system, printed only
+ * through ew_buf_put_escaped() and the renderers below. */
+
+enum ew_path_op {
+	EW_PATH_READ,   /* open(O_RDONLY) and read(2) */
+	EW_PATH_WRITE,  /* open(O_WRONLY|O_CREAT) and write(2): a missing file is created */
+	EW_PATH_CREATE, /* a new name: open(O_CREAT|O_EXCL), mkdir(2) */
+	EW_PATH_DELETE, /* unlink(2) a file, rmdir(2) a directory; the last symlink not followed */
+	EW_PATH_EXEC,   /* execve(2) */
+	EW_PATH_LIST,   /* opendir(3) and readdir(3): read permission on a directory */
+	EW_PATH_SEARCH, /* chdir(2), or a lookup through it: search permission on a directory */
+	EW_PATH_RENAME  /* rename(2) to ew_path_query.rename_to */
+};
+
+struct ew_path_query {
+	const char *path;      /* relative paths start at the current directory */
+	enum ew_path_op op;
+	const char *user;      /* a name or a uid ("nobody", "65534"); NULL: the caller. A uid
+				* with no passwd entry is judged with the gid of that number */
+	const char *rename_to; /* with op EW_PATH_RENAME: the new name */
+};
+
+/* The mount a component lives on, as /proc/self/mountinfo (read by libmount) has it. */
+struct ew_path_mount {
+	int id;              /* mountinfo's mount ID, statx's stx_mnt_id; -1 unknown */
+	char *target;        /* where it is mounted: "/", "/mnt/data" */
+	char *fstype;        /* "ext4", "tmpfs" */
+	bool ro;             /* read-only: the mount's or the superblock's "ro" */
+	bool noexec, nosuid, nodev;
+};
+
+struct ew_path_component {
+	char *path;          /* as the walk reached it, absolute: "/srv/app" */
+	uint32_t mode;       /* st_mode: type and permission bits */
+	uint32_t uid, gid;
+	char *owner, *group; /* names, or NULL when the ids have none */
+	bool acl;            /* an access ACL beyond the mode (acl(5)) */
+	char *target;        /* a symlink's target as readlink(2) gives it, else NULL */
+	const struct ew_path_mount *mount; /* NULL when the mount table could not be read */
+	bool immutable, append_only, mount_root; /* statx attributes */
+};
+
+struct ew_path_report {
+	char *path;          /* the path asked about, as given */
+	enum ew_path_op op;
+	char *rename_to;     /* EW_PATH_RENAME: the new name, else NULL */
+	char *user;          /* the name of the user judged for ("nobody"), or NULL */
+	uint32_t uid;
+	bool for_caller;     /* judged for errwhy's own credentials */
+	struct ew_path_component *components; /* in walk order, the existing ones */
+	size_t n_components;
+	struct ew_path_mount *mounts; /* every mount a component lives on */
+	size_t n_mounts;
+	int mount_error;     /* why the mount table could not be read (-ELIBACC ...), or 0 */
+	int verdict;         /* 0: the operation would succeed; else the (positive) errno */
+	char *component;     /* the component the verdict names, or NULL for ok */
+	char *reason;        /* the verdict in words, without "ERRNO: " ("/srv/app (drwx------ root
+			      * root) has no search permission for nobody ..."), never NULL */
+	bool confirmed;      /* a read-only check by the kernel, as that user, agrees */
+	int kernel;          /* what that check got: 0 success, a positive errno; -1 not made */
+	char *confirmation;  /* what was checked and how, or why nothing could be; never NULL */
+};
+
+/* Walks q->path and judges q->op for q->user (or the caller). As root, the verdict is
+ * confirmed in a forked child that takes the user's uid, gid and groups and makes only
+ * read-only calls (open(O_PATH), faccessat(AT_EACCESS), statx, statfs); otherwise only for
+ * the caller. 0 with *out a report (whatever the verdict); -EINVAL (NULL, empty path, an op
+ * outside the enum, rename without rename_to), -ESRCH for an unknown user, -ENOMEM. */
+int ew_path_report_build(struct ew_path_report **out, const struct ew_path_query *q);
+void ew_path_report_free(struct ew_path_report *r); /* r may be NULL */
+/* "read", "write", ... "rename"; "?" outside the enum. And back: -1 for an unknown word. */
+const char *ew_path_op_key(enum ew_path_op op);
+int ew_path_op_parse(const char *word);
+/* The errno name of a report's verdict, "ok" for 0. */
+const char *ew_path_verdict_key(const struct ew_path_report *r);
+/* Whether a path report belongs on e's page: ENOENT EACCES EPERM EROFS ENOSPC ENOTDIR EISDIR
+ * ELOOP ENAMETOOLONG ETXTBSY EXDEV EEXIST EBUSY. false for NULL. */
+bool ew_path_applies(const struct ew_entry *e);
+/* "drwxr-xr-x" (10 characters and a NUL) for a st_mode, as ls -l writes it. */
+void ew_path_mode_string(uint32_t mode, char out[11]);
+
+/* Text: the components table (path, type, mode, owner, group, +acl, -> target, mount), then
+ * "ERRNO: reason" or "ok: ...", then how it was confirmed. The verdict line alone (no
+ * newline) for short uses. JSON: {"path","operation","rename_to","user":{"name","uid"},
+ * "verdict": "ok"|errno name, "component": path|null, "reason", "confirmed", "kernel": "ok"|
+ * errno name|null, "confirmation", "mount_error": text|null, "components": [{"path","type":
+ * "dir"|"file"|"symlink"|"char"|"block"|"fifo"|"socket", "mode": "0755", "owner", "group",
+ * "acl", "target": text|null, "immutable", "append_only", "mount": {"target","fstype",
+ * "options": ["rw"|"ro", "noexec", "nosuid", "nodev"]}|null}]}. 0, -ENOMEM, -EINVAL. */
+int ew_render_path_text(struct ew_buf *b, const struct ew_path_report *r,
+			const struct ew_text_style *st);
+int ew_render_path_verdict(struct ew_buf *b, const struct ew_path_report *r);
+int ew_render_path_json(struct ew_buf *b, const struct ew_path_report *r, bool pretty);
+/* PATH-API-END */
 
 /* ---- built-in reproductions (lib/repro/) ------------------------------------------------- */
 /* An entry's reproduction is a C routine compiled from its catalog file (catalog/README.md,

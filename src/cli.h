@@ -45,6 +45,7 @@ int ew_cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2,
 /* The subcommands. Each takes the arguments after its own name and returns an exit code. */
 int ew_cmd_lookup(int argc, char **argv);
 int ew_cmd_port(int argc, char **argv);
+int ew_cmd_path(int argc, char **argv);
 int ew_cmd_run(int argc, char **argv);
 int ew_cmd_scan(int argc, char **argv);
 int ew_cmd_repro(int argc, char **argv);

@@ -26,6 +26,7 @@ static const char usage_text[] =
 	"       errwhy run -- COMMAND [ARGS...]\n"
 	"       errwhy port PORT [OPTIONS]     (errwhy port --help)\n"
 	"       errwhy limits [PID] [--json]   a process against its fd, inotify, process limits\n"
+	"       errwhy path PATH [OPTIONS]     why a file operation fails (path --help)\n"
 	"       errwhy repro NAME... | --all   run the built-in reproductions [--json]\n"
 	"       errwhy serve [OPTIONS]         the catalog as a web site (serve --help)\n"
 	"       errwhy site DIR                the same pages as static files\n"
@@ -60,6 +61,10 @@ static const char usage_text[] =
 	"                       own cgroup)\n"
 	"      --host NAME      on getaddrinfo codes: the /etc/hosts lines naming NAME, and how\n"
 	"                       the search domains apply to it\n"
+	"      --path PATH      on file errors (ENOENT, EACCES, EROFS, ...): why an operation\n"
+	"                       on PATH fails here, component by component (errwhy path)\n"
+	"      --for OP         with --path: read (default), write, create, delete, exec,\n"
+	"                       list or search\n"
 	"      --color=WHEN     auto (default), always or never; NO_COLOR is honoured\n"
 	"      --no-pager       do not page: pages, --list, --search and --json go through\n"
 	"                       $PAGER (less -FRX by default) only on a terminal\n"
@@ -87,6 +92,10 @@ struct options {
 	struct ew_oom_query oom;
 	const char *oom_option;
 	const char *host; /* --host: the name a resolver page checks /etc/hosts for */
+	/* --path, --for: the file a file error's page judges (errwhy path), and for what. */
+	const char *path;
+	int path_op;
+	bool has_path_op;
 	bool pager;
 	char **queries;
 	int n_queries;
@@ -251,6 +260,22 @@ static int parse_args(int argc, char **argv, struct options *o)
 			if (ew_port_parse(port, &o->port) < 0)
 				return usage_error("--port takes a port from 1 to 65535, not '%s'", port);
 			o->has_port = true;
+		} else if (strcmp(a, "--path") == 0 || strncmp(a, "--path=", 7) == 0) {
+			const char *p = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
+			if (!p || !p[0])
+				return usage_error("%s needs a PATH", a);
+			if (o->path)
+				return usage_error("%s", "--path was given twice; one path per run");
+			o->path = p;
+		} else if (strcmp(a, "--for") == 0 || strncmp(a, "--for=", 6) == 0) {
+			const char *op = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);
+			if (!op)
+				return usage_error("%s needs an operation", a);
+			o->path_op = ew_path_op_parse(op);
+			if (o->path_op < 0 || o->path_op == EW_PATH_RENAME)
+				return usage_error("--for takes read, write, create, delete, exec, list "
+						   "or search, not '%s'", op);
+			o->has_path_op = true;
 		} else if ((name = machine_option(a))) {
 			size_t n = strlen(name);
 			const char *v = a[n] == '=' ? a + n + 1 : (i + 1 < argc ? argv[++i] : NULL);
@@ -271,6 +296,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (o->has_port && o->mode != MODE_PAGE)
 		return usage_error("%s", "--port adds a section to pages and --json; not with --brief, --list or --search");
+	if (o->has_path_op && !o->path)
+		return usage_error("%s", "--for says what --path is used for; give --path PATH too");
+	if (o->path && o->mode != MODE_PAGE)
+		return usage_error("%s", "--path adds a section to pages and --json; not with --brief, --list or --search");
+	if (o->path && o->os_mask)
+		return usage_error("%s", "--path is about this machine; not with --os");
 	if ((o->oom_option || o->host) && o->mode != MODE_PAGE)
 		return usage_error("%s adds to pages and --json; not with --brief, --list or --search",
 				   o->host ? "--host" : o->oom_option);
@@ -371,6 +402,7 @@ struct machine {
 	struct ew_oom_report *oom;
 	struct ew_resolv_report *resolver;
 	struct ew_limits_report *limits;
+	struct ew_path_report *path;
 };
 
 static bool any_page(const struct ew_match *m, size_t n, bool (*applies)(const struct ew_entry *))
@@ -440,8 +472,17 @@ static int diagnose(const struct options *o, const struct ew_match *m, size_t n,
 	}
 	if ((r = diagnose_limits(o, m, n, mc)) != EW_EXIT_OK)
 		return r;
+	if (o->path && any_page(m, n, ew_path_applies)) {
+		struct ew_path_query q = {.path = o->path,
+					  .op = o->has_path_op ? (enum ew_path_op)o->path_op
+							       : EW_PATH_READ};
+		r = ew_path_report_build(&mc->path, &q);
+		if (r < 0)
+			return ew_cli_fail(EW_EXIT_SYSTEM, "cannot judge the path: %s", strerror(-r));
+	}
 	mc->diag = (struct ew_diagnosis){.port = mc->port, .oom = mc->oom,
-					 .resolver = mc->resolver, .limits = mc->limits};
+					 .resolver = mc->resolver, .limits = mc->limits,
+					 .path = mc->path};
 	return EW_EXIT_OK;
 }
 
@@ -451,6 +492,7 @@ static void machine_free(struct machine *mc)
 	ew_oom_report_free(mc->oom);
 	ew_resolv_report_free(mc->resolver);
 	ew_limits_report_free(mc->limits);
+	ew_path_report_free(mc->path);
 	*mc = (struct machine){0};
 }
 

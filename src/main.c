@@ -28,6 +28,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (argc > 1 && strcmp(argv[1], "port") == 0)
 		status = ew_cmd_port(argc - 1, argv + 1);
+	else if (argc > 1 && strcmp(argv[1], "path") == 0)
+		status = ew_cmd_path(argc - 1, argv + 1);
 	else if (argc > 1 && strcmp(argv[1], "run") == 0)
 		status = ew_cmd_run(argc - 1, argv + 1);
 	else if (argc > 1 && strcmp(argv[1], "scan") == 0)

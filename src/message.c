@@ -1,7 +1,7 @@
 /* message.c: `errwhy "<message>"` and `... | errwhy`: what the recogniser found, the line
  * "Recognised EADDRINUSE (Node.js): port 3000, address ::, listen", then the page of the error
- * (with "On this machine" when the message names a port, or is SIGKILL's, 137's or a
- * getaddrinfo code's), or for several errors the brief line of each. */
+ * (with "On this machine" when the message names a port or a path, or is SIGKILL's, 137's or
+ * a getaddrinfo code's), or for several errors the brief line of each. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +42,47 @@ struct reports {
 	struct ew_oom_report *oom;
 	struct ew_resolv_report *resolver;
 	struct ew_limits_report *limits;
+	struct ew_path_report *path;
 };
+
+/* What a message says was done to its path (the context's operation: the program's words,
+ * "cannot remove", or its call), else what the error implies: EROFS, ETXTBSY and ENOSPC come
+ * from writing, EEXIST from creating, EXDEV from renaming, and when nothing is said EBUSY
+ * from removing and EISDIR from writing; else reading, which is what open(2) and stat(2),
+ * the commonest calls in messages, need. A plain "open" tells no flags, so an error that no
+ * read can give overrides it. */
+static struct ew_path_query path_query(const struct ew_hit *h)
+{
+	static const struct { const char *word; enum ew_path_op op; } ops[] = {
+		{"read", EW_PATH_READ},     {"write", EW_PATH_WRITE},   {"create", EW_PATH_CREATE},
+		{"delete", EW_PATH_DELETE}, {"exec", EW_PATH_EXEC},     {"list", EW_PATH_LIST},
+		{"search", EW_PATH_SEARCH}, {"rename", EW_PATH_RENAME},
+	};
+	static const struct { const char *name; enum ew_path_op op; bool over_read; } errors[] = {
+		{"EROFS", EW_PATH_WRITE, true},  {"ETXTBSY", EW_PATH_WRITE, true},
+		{"ENOSPC", EW_PATH_WRITE, true}, {"EEXIST", EW_PATH_CREATE, true},
+		{"EXDEV", EW_PATH_RENAME, true}, {"EBUSY", EW_PATH_DELETE, false},
+		{"EISDIR", EW_PATH_WRITE, false},
+	};
+	const struct ew_context *c = &h->context;
+	struct ew_path_query q = {.path = c->path, .op = EW_PATH_READ};
+	bool said = false;
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(*ops) && !said; i++)
+		if (strcmp(c->file_op, ops[i].word) == 0) {
+			q.op = ops[i].op;
+			said = true;
+		}
+	for (size_t i = 0; i < sizeof(errors) / sizeof(*errors); i++)
+		if (strcmp(h->entry->name, errors[i].name) == 0 &&
+		    (!said || (q.op == EW_PATH_READ && errors[i].over_read)))
+			q.op = errors[i].op;
+	if (q.op == EW_PATH_RENAME && c->rename_to[0])
+		q.rename_to = c->rename_to;
+	else if (q.op == EW_PATH_RENAME)
+		q.op = EW_PATH_DELETE; /* the old name's side of a rename, all it can judge */
+	return q;
+}
 
 /* The limits a recognised error calls for: EMFILE's and ENFILE's always; ENOSPC's when the
  * message is inotify's ("System limit for number of file watchers reached", "inotify watch
@@ -89,8 +129,14 @@ static struct ew_diagnosis diagnose_hit(const struct ew_hit *h, const char *span
 	parts = limits_for_hit(h, span);
 	if (parts && ew_limits_report_build(&rep->limits, pid, parts) < 0)
 		rep->limits = NULL;
+	/* An inotify ENOSPC is about the limit, not the disk the watched path is on. */
+	if (h->context.path[0] && ew_path_applies(h->entry) && parts != EW_LIMITS_INOTIFY) {
+		struct ew_path_query q = path_query(h);
+		if (ew_path_report_build(&rep->path, &q) < 0)
+			rep->path = NULL;
+	}
 	return (struct ew_diagnosis){.port = rep->port, .oom = rep->oom, .resolver = rep->resolver,
-				     .limits = rep->limits};
+				     .limits = rep->limits, .path = rep->path};
 }
 
 static void reports_free(struct reports *rep)
@@ -99,6 +145,7 @@ static void reports_free(struct reports *rep)
 	ew_oom_report_free(rep->oom);
 	ew_resolv_report_free(rep->resolver);
 	ew_limits_report_free(rep->limits);
+	ew_path_report_free(rep->path);
 }
 
 static int render_json(const struct found *f, struct ew_buf *out)

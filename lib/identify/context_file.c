@@ -1,5 +1,6 @@
 /* context_file.c: what a message says was done to its path, in the words of `errwhy path
- * --for`: "create" from cp's "cannot create regular file", "delete" from rm's "cannot remove",
+ * --for`: "write" from cp's "cannot create regular file" (O_WRONLY|O_CREAT), "create" from
+ * mkdir's "cannot create directory", "delete" from rm's "cannot remove",
  * "exec" from a shell's "bash: ./x: Permission denied", and a rename's two paths. */
 #include <stdbool.h>
 #include <string.h>
@@ -14,13 +15,13 @@ static const struct {
 } phrases[] = {
 	{"for reading", "read"},
 	{"for writing", "write"},
-	{"cannot create regular file", "create"},
+	{"cannot create regular file", "write"},
 	{"cannot create directory", "create"},
 	{"cannot create symbolic link", "create"},
 	{"cannot create hard link", "create"},
 	{"cannot create fifo", "create"},
 	{"cannot make directory", "create"},
-	{"cannot touch", "create"},
+	{"cannot touch", "write"},
 	{"cannot remove", "delete"},
 	{"failed to remove", "delete"},
 	{"cannot unlink", "delete"},

@@ -281,7 +281,9 @@ int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pr
 			diag && ew_resolv_applies(m[i].entry) ? diag->resolver : NULL;
 		unsigned limit_parts =
 			diag && diag->limits ? ew_limits_applies(m[i].entry) : 0;
-		if (ok && diag && (diag->port || oom || resolver || limit_parts)) {
+		const struct ew_path_report *path =
+			diag && ew_path_applies(m[i].entry) ? diag->path : NULL;
+		if (ok && diag && (diag->port || oom || resolver || limit_parts || path)) {
 			machine = json_object();
 			ok = !diag->port || ew_json_set(machine, "port", ew_port_report_json(diag->port));
 			ok = ok && (!oom || ew_json_set(machine, "oom", ew_oom_report_json(oom)));
@@ -290,6 +292,7 @@ int ew_render_json(struct ew_buf *b, const struct ew_match *m, size_t n, bool pr
 			ok = ok && (!limit_parts ||
 				    ew_json_set(machine, "limits",
 						ew_limits_report_json(diag->limits, limit_parts)));
+			ok = ok && (!path || ew_json_set(machine, "path", ew_path_report_json(path)));
 			ok = ew_json_set(o, "on_this_machine", ew_json_ok(machine, ok)) && ok;
 		}
 		if (!ew_json_append(a, ew_json_ok(o, ok))) {

@@ -17,6 +17,8 @@ struct ew_resolv_report;
  * "on_this_machine" to embed; NULL when out of memory. r must not be NULL. */
 json_t *ew_oom_report_json(const struct ew_oom_report *r);
 json_t *ew_resolv_report_json(const struct ew_resolv_report *r);
+struct ew_path_report;
+json_t *ew_path_report_json(const struct ew_path_report *r);
 
 struct ew_limits_report;
 /* The object ew_render_limits_json() writes, with the parts in parts (of those the report

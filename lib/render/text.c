@@ -292,9 +292,10 @@ static void on_this_machine(struct ew_buf *b, const struct ew_entry *e,
 		diag && ew_resolv_applies(e) ? diag->resolver : NULL;
 	/* The limits: only the parts behind this error (EMFILE: fds and inotify). */
 	unsigned limit_parts = diag && diag->limits ? ew_limits_applies(e) : 0;
+	const struct ew_path_report *path = diag && ew_path_applies(e) ? diag->path : NULL;
 	struct ew_buf body;
 
-	if (!diag || (!diag->port && !oom && !resolver && !limit_parts))
+	if (!diag || (!diag->port && !oom && !resolver && !limit_parts && !path))
 		return;
 	heading(b, "On this machine", st);
 	ew_buf_init(&body);
@@ -314,6 +315,11 @@ static void on_this_machine(struct ew_buf *b, const struct ew_entry *e,
 		if (body.len)
 			ew_buf_putc(&body, '\n');
 		ew_render_limits_text(&body, diag->limits, limit_parts, &inner);
+	}
+	if (path) {
+		if (body.len)
+			ew_buf_putc(&body, '\n');
+		ew_render_path_text(&body, path, &inner);
 	}
 	if (body.failed)
 		b->failed = true;

@@ -64,6 +64,9 @@ static void test_file_operations(void **state)
 	(void)state;
 	expect("cp: cannot create regular file '/mnt/data/x': Read-only file system", "EROFS");
 	assert_string_equal(hits[0].context.path, "/mnt/data/x");
+	/* cp opens O_WRONLY|O_CREAT|O_TRUNC: a write that may create */
+	assert_string_equal(hits[0].context.file_op, "write");
+	expect("mkdir: cannot create directory '/srv/x': File exists", "EEXIST");
 	assert_string_equal(hits[0].context.file_op, "create");
 	expect("rm: cannot remove '/mnt/data': Device or resource busy", "EBUSY");
 	assert_string_equal(hits[0].context.file_op, "delete");
