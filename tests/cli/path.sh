@@ -40,6 +40,8 @@ cleanup() {
 	rm -rf "$d" "$tmp"
 }
 trap cleanup EXIT
+# A timeout's signal ends the script through its EXIT trap: no mount or scratch left behind.
+trap 'exit 1' INT TERM HUP
 
 json_get() { # json_get EXPR: a Python expression on the last JSON answer, read as d
 	printf '%s' "$js" | python3 -c "import json,os,sys; d=json.load(sys.stdin); print($1)" 2>/dev/null
@@ -194,6 +196,20 @@ chmod 1777 "$d/sticky"
 touch "$d/sticky/f"
 as_nobody "sticky directory: delete of root's file by nobody" EPERM "$d/sticky/f|$d/sticky" \
 	delete "$d/sticky/f" nobody
+# An ACL entry for nobody that the mode bits alone would not show (its group class allows read).
+echo public >"$d/acl"
+chmod 0644 "$d/acl"
+if ! $nobody_ok; then
+	skip "an ACL entry denying nobody" "$why_nobody"
+elif ! command -v setfacl >/dev/null; then
+	skip "an ACL entry denying nobody" "no setfacl here"
+elif ! msg=$(setfacl -m u:nobody:--- "$d/acl" 2>&1); then
+	skip "an ACL entry denying nobody" "setfacl fails on $(stat -fc %T "$d"): $msg"
+else
+	scenario "an ACL entry denying nobody" EACCES "$d/acl" read "$d/acl" nobody
+	$with_errwhy && expect "... and its entry says it has an ACL" \
+		'[ "$(P="$d/acl" json_get "$entry.get(\"acl\")")" = True ]'
+fi
 if [ -r /etc/hostname ]; then
 	as_nobody "the ok case: nobody reads /etc/hostname" ok - default /etc/hostname nobody
 else
@@ -293,6 +309,46 @@ mount_scenarios() {
 	scenario "delete of a mount point" EBUSY "$d/mnt" delete "$d/mnt"
 	mount_ok=true
 }
+
+# The root reserve: a small ext4 image with 20% of its blocks reserved for root, filled by
+# nobody until the kernel refuses; nobody then cannot write a block, root still can.
+reserve_scenarios() {
+	local img=$d/ext4.img mnt=$d/ext4 msg
+	if ! $nobody_ok; then
+		skip "the root reserve on ext4" "$why_nobody"
+		return
+	elif ! command -v mkfs.ext4 >/dev/null; then
+		skip "the root reserve on ext4" "no mkfs.ext4 here"
+		return
+	fi
+	if ! msg=$(truncate -s 8M "$img" && mkfs.ext4 -q -F -m 20 -O ^has_journal "$img" 2>&1 &&
+		mkdir "$mnt"); then
+		skip "the root reserve on ext4" "no ext4 image could be made: $msg"
+		return
+	fi
+	if ! msg=$(mount -o loop "$img" "$mnt" 2>&1); then
+		skip "the root reserve on ext4" "a loop mount of an ext4 image fails: $msg"
+		return
+	fi
+	mounts+=("$mnt")
+	mkdir "$mnt/pub" && chown nobody: "$mnt/pub" && touch "$mnt/pub/f" && chown nobody: "$mnt/pub/f"
+	# ext4 holds back room for delayed allocation until the data is written out: passes with
+	# smaller blocks after a sync take what is left, until nothing is available to nobody.
+	local k=0 bs
+	for bs in 64k 4k 1k; do
+		setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+			dd if=/dev/zero of="$mnt/pub/fill$((k += 1))" bs=$bs 2>/dev/null
+		sync -f "$mnt"
+		[ "$(stat -fc %a "$mnt")" = 0 ] && break
+	done
+	echo "# $mnt: $(df -B1 --output=avail "$mnt" | tail -n1) bytes available to nobody," \
+		"$(stat -fc '%f blocks of %S bytes free' "$mnt") in all"
+	scenario "the root reserve: nobody's write on a full ext4" ENOSPC "$mnt/pub/f|$mnt" \
+		write "$mnt/pub/f" nobody
+	$with_errwhy && expect "... and the reason speaks of the blocks reserved for root" \
+		'[[ "$(json_get "d[\"reason\"]")" == *reserve* ]]'
+	scenario "the root reserve: root's write on it" ok - write "$mnt/pub/f"
+}
 if ! $root; then
 	skip "the tmpfs scenarios" "need root (mount)"
 elif ! $private_ns; then
@@ -301,6 +357,7 @@ else
 	mount_ok=false
 	mount_scenarios
 	expect "every tmpfs was mounted" '$mount_ok'
+	reserve_scenarios
 fi
 
 # ---- the command line ----
