@@ -2,7 +2,7 @@
 # path.sh: how long `errwhy path` takes on a path of 20 components (a scratch tree a/b/c/...),
 # beside /bin/true, the floor (what starting any process costs here), and `namei -l`, the tool
 # people use for the same walk today. Also, to tell where the time goes: `errwhy path --for list /` (one
-# component: what every run pays, libmount's loading and the user's name) and `errwhy --brief
+# component: what every run pays: the mount table and the user's name) and `errwhy --brief
 # 98` (errwhy's own start-up). Uses hyperfine, no shell. Target: under 2 ms median.
 # Usage: [RUNS=1000] bench/path.sh [ERRWHY]   (default: a release build in build-bench/)
 set -eu

@@ -882,7 +882,7 @@ struct ew_path_query {
 	const char *rename_to; /* with op EW_PATH_RENAME: the new name */
 };
 
-/* The mount a component lives on, as /proc/self/mountinfo (read by libmount) has it. */
+/* The mount a component lives on, as /proc/self/mountinfo has it. */
 struct ew_path_mount {
 	int id;              /* mountinfo's mount ID, statx's stx_mnt_id; -1 unknown */
 	char *target;        /* where it is mounted: "/", "/mnt/data" */

@@ -1,83 +1,85 @@
-/* path_mount.c: the mount table (/proc/self/mountinfo, read by libmount loaded with dlopen()
- * at the first path question) and the options of it that decide file errors. */
-#include <dlfcn.h>
+/* path_mount.c: the mount table, from /proc/self/mountinfo, and the options of it that
+ * decide file errors (ro, noexec, nosuid, nodev). */
 #include <errno.h>
-#include <libmount/libmount.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 #include "path.h"
 
-#ifndef LIBMOUNT_SONAME
-#define LIBMOUNT_SONAME "libmount.so.1"
-#endif
+/* Read here, not through libmount: the lines' format is fixed by proc(5), errwhy needs five
+ * of their fields, and loading libmount (with libblkid, libselinux and libpcre2) was 54% of
+ * an errwhy path run: 1,043k of 1,947k instructions (bench/README.md, "path"). */
 
-/* The few libmount functions used, resolved at run time so that a lookup loads libc alone. */
-struct mount_fns {
-	__typeof__(mnt_new_table_from_file) *new_table_from_file;
-	__typeof__(mnt_unref_table) *unref_table;
-	__typeof__(mnt_new_iter) *new_iter;
-	__typeof__(mnt_free_iter) *free_iter;
-	__typeof__(mnt_table_next_fs) *next_fs;
-	__typeof__(mnt_fs_get_id) *get_id;
-	__typeof__(mnt_fs_get_devno) *get_devno;
-	__typeof__(mnt_fs_get_target) *get_target;
-	__typeof__(mnt_fs_get_fstype) *get_fstype;
-	__typeof__(mnt_fs_get_vfs_options) *get_vfs_options;
-	__typeof__(mnt_fs_get_fs_options) *get_fs_options;
-	__typeof__(mnt_optstr_get_option) *get_option;
+/* mountinfo spells a space, tab, newline and backslash in a path as \040, \011, \012 and
+ * \134 (proc(5)); s is decoded in place. */
+static void unescape(char *s)
+{
+	char *o = s;
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+/* Whether the comma-separated list opts has the option name, whole. */
+static bool has_option(const char *opts, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = opts; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* The fields of one line: "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root
+ * rw,errors=continue": ID, parent, major:minor, root, mount point, mount options, optional
+ * fields up to "-", then type, source, superblock options. */
+struct line_fields {
+	int id;
+	unsigned major, minor;
+	char *target, *vfs, *fstype, *sb;
 };
 
-static struct mount_fns fns;
-static const struct mount_fns *loaded;
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-static bool resolve(void *h, const char *name, void **slot)
+static bool split_line(char *line, struct line_fields *f)
 {
-	return (*slot = dlsym(h, name)) != NULL;
+	char *save = NULL, *tok[6], *end;
+	char *t;
+
+	for (int i = 0; i < 6; i++)
+		if (!(tok[i] = strtok_r(i ? NULL : line, " \n", &save)))
+			return false;
+	f->id = (int)strtol(tok[0], &end, 10);
+	if (*end || end == tok[0])
+		return false;
+	f->major = (unsigned)strtoul(tok[2], &end, 10);
+	if (*end != ':')
+		return false;
+	f->minor = (unsigned)strtoul(end + 1, &end, 10);
+	if (*end)
+		return false;
+	f->target = tok[4];
+	f->vfs = tok[5];
+	while ((t = strtok_r(NULL, " \n", &save)) && strcmp(t, "-") != 0)
+		; /* optional fields: shared:N, master:N, ... */
+	if (!t || !(f->fstype = strtok_r(NULL, " \n", &save)) || !strtok_r(NULL, " \n", &save))
+		return false;
+	f->sb = strtok_r(NULL, " \n", &save);
+	unescape(f->target);
+	return true;
 }
 
-static void load(void)
-{
-	/* libmount brings libblkid, libselinux and libpcre2 (all linked -z now, so RTLD_LAZY
-	 * would save nothing): their loading is most of errwhy path's time (bench/README.md). */
-	void *h = dlopen(LIBMOUNT_SONAME, RTLD_NOW | RTLD_LOCAL);
-
-	if (!h)
-		return;
-	if (resolve(h, "mnt_new_table_from_file", (void **)&fns.new_table_from_file) &&
-	    resolve(h, "mnt_unref_table", (void **)&fns.unref_table) &&
-	    resolve(h, "mnt_new_iter", (void **)&fns.new_iter) &&
-	    resolve(h, "mnt_free_iter", (void **)&fns.free_iter) &&
-	    resolve(h, "mnt_table_next_fs", (void **)&fns.next_fs) &&
-	    resolve(h, "mnt_fs_get_id", (void **)&fns.get_id) &&
-	    resolve(h, "mnt_fs_get_devno", (void **)&fns.get_devno) &&
-	    resolve(h, "mnt_fs_get_target", (void **)&fns.get_target) &&
-	    resolve(h, "mnt_fs_get_fstype", (void **)&fns.get_fstype) &&
-	    resolve(h, "mnt_fs_get_vfs_options", (void **)&fns.get_vfs_options) &&
-	    resolve(h, "mnt_fs_get_fs_options", (void **)&fns.get_fs_options) &&
-	    resolve(h, "mnt_optstr_get_option", (void **)&fns.get_option))
-		loaded = &fns;
-	else
-		dlclose(h);
-}
-
-static bool has_option(const char *optstr, const char *name)
-{
-	char *value;
-	size_t len;
-
-	return optstr && loaded->get_option(optstr, name, &value, &len) == 0;
-}
-
-static int add_fs(struct ew_path_mounts *m, struct libmnt_fs *fs)
+static int add_mount(struct ew_path_mounts *m, const struct line_fields *f)
 {
 	struct ew_path_mount *grown = realloc(m->all, (m->n + 1) * sizeof(*grown));
 	dev_t *devs;
-	const char *vfs = loaded->get_vfs_options(fs), *sb = loaded->get_fs_options(fs);
-	const char *target = loaded->get_target(fs), *type = loaded->get_fstype(fs);
 
 	if (!grown)
 		return -ENOMEM;
@@ -86,37 +88,32 @@ static int add_fs(struct ew_path_mounts *m, struct libmnt_fs *fs)
 		return -ENOMEM;
 	m->devs = devs;
 	grown[m->n] = (struct ew_path_mount){
-		.id = loaded->get_id(fs),
-		.target = strdup(target ? target : "?"), .fstype = strdup(type ? type : "?"),
-		.ro = has_option(vfs, "ro") || has_option(sb, "ro"),
-		.noexec = has_option(vfs, "noexec"), .nosuid = has_option(vfs, "nosuid"),
-		.nodev = has_option(vfs, "nodev")};
-	devs[m->n] = loaded->get_devno(fs);
+		.id = f->id, .target = strdup(f->target), .fstype = strdup(f->fstype),
+		.ro = has_option(f->vfs, "ro") || has_option(f->sb, "ro"),
+		.noexec = has_option(f->vfs, "noexec"), .nosuid = has_option(f->vfs, "nosuid"),
+		.nodev = has_option(f->vfs, "nodev")};
+	devs[m->n] = makedev(f->major, f->minor);
 	m->n++;
 	return grown[m->n - 1].target && grown[m->n - 1].fstype ? 0 : -ENOMEM;
 }
 
 int ew_path_mounts_read(struct ew_path_mounts *m)
 {
-	struct libmnt_table *tb;
-	struct libmnt_iter *it;
-	struct libmnt_fs *fs;
+	FILE *in;
+	char *line = NULL;
+	size_t cap = 0;
 	int r = 0;
 
 	*m = (struct ew_path_mounts){0};
-	pthread_once(&once, load);
-	if (!loaded)
-		return m->error = -ELIBACC;
-	if (!(tb = loaded->new_table_from_file("/proc/self/mountinfo")))
-		return m->error = -ENOENT;
-	if (!(it = loaded->new_iter(MNT_ITER_FORWARD))) {
-		loaded->unref_table(tb);
-		return m->error = -ENOMEM;
+	if (!(in = fopen("/proc/self/mountinfo", "re")))
+		return m->error = -errno;
+	while (r == 0 && getline(&line, &cap, in) > 0) {
+		struct line_fields f;
+		if (split_line(line, &f))
+			r = add_mount(m, &f);
 	}
-	while (r == 0 && loaded->next_fs(tb, it, &fs) == 0)
-		r = add_fs(m, fs);
-	loaded->free_iter(it);
-	loaded->unref_table(tb);
+	free(line);
+	fclose(in);
 	if (r < 0)
 		m->error = r;
 	return r;

@@ -140,8 +140,8 @@ int ew_render_path_text(struct ew_buf *b, const struct ew_path_report *r,
 	if (table(b, r) < 0)
 		return -ENOMEM;
 	if (r->mount_error)
-		ew_buf_printf(b, "  (no mounts shown: %s)\n", r->mount_error == -ELIBACC
-			      ? "libmount.so.1 cannot be loaded" : strerror(-r->mount_error));
+		ew_buf_printf(b, "  (no mounts shown: /proc/self/mountinfo: %s)\n",
+			      strerror(-r->mount_error));
 	ew_render_path_verdict(b, r);
 	ew_buf_putc(b, '\n');
 	if (r->confirmed)
