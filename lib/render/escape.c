@@ -76,7 +76,19 @@ size_t ew_buf_append_escaped(struct ew_buf *b, const char *s, size_t n, size_t m
 		return 0;
 	while (i < n && chars < max_chars) {
 		uint32_t cp = 0;
-		size_t k = ew_utf8_char(s + i, n - i, &cp);
+		size_t k, run = 0;
+
+		/* Printable ASCII, most of any text, goes out as one run. */
+		while (i + run < n && chars + run < max_chars && (unsigned char)s[i + run] >= 0x20 &&
+		       (unsigned char)s[i + run] < 0x7F)
+			run++;
+		if (run) {
+			ew_buf_append(b, s + i, run);
+			i += run;
+			chars += run;
+			continue;
+		}
+		k = ew_utf8_char(s + i, n - i, &cp);
 
 		if (k == 0) {
 			/* Not UTF-8: the byte itself, visibly. */
