@@ -192,6 +192,16 @@ static void describe(struct ew_buf *b, const struct ew_path_check *c)
 			      errno_name(c->got));
 }
 
+/* Whether one of the checks got err: else the verdict's errno (ETXTBSY, ENOSPC, EXDEV) is
+ * one no read-only call returns. */
+static bool check_got(const struct ew_path_checks *k, int err)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (k->c[i].got == err)
+			return true;
+	return false;
+}
+
 /* Where the kernel and the reasoning part, the kernel's answer is the verdict. */
 static void kernel_wins(struct ew_path_report *r, const struct ew_path_check *c)
 {
@@ -251,6 +261,10 @@ int ew_path_confirm(struct ew_path_report *r, const struct ew_path_user *u,
 			}
 			if (r->confirmed)
 				r->kernel = k->c[0].got;
+			if (r->confirmed && r->verdict && !check_got(k, r->verdict))
+				ew_buf_printf(&b, " (the checks pass up to %s, which only doing the "
+					      "operation would show: errwhy never does it)",
+					      errno_name(r->verdict));
 		}
 	}
 	r->confirmation = b.failed ? NULL : b.data;
