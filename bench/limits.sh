@@ -5,7 +5,8 @@
 # user as PID, so errwhy's per-user walk reads every one of them) and, when setpriv and the
 # user nobody exist, as nobody (another user's: the walk only stats them).
 # Usage: [RUNS=30] [N=2000] [ERRWHY=path] bench/limits.sh [BUILD_DIR] (default build).
-# Needs hyperfine and prlimit. Figures and their reading: bench/README.md.
+# Also the floor of the walk: every fd link of every process read, on one and two threads.
+# Needs hyperfine, prlimit and cc. Figures and their reading: bench/README.md.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,14 +19,19 @@ for tool in hyperfine prlimit; do
 done
 [ -x "$errwhy" ] || { echo "limits.sh: no $errwhy; build first" >&2; exit 2; }
 
+tmp=$(mktemp -d)
 pids=()
-cleanup() {
+stop_idle() {
 	# Every idle process by its own pid, in batches: never by name.
 	local i
 	for ((i = 0; i < ${#pids[@]}; i += 500)); do
 		kill "${pids[@]:i:500}" 2>/dev/null || true
 	done
 	wait 2>/dev/null || true
+}
+cleanup() {
+	stop_idle
+	rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -48,14 +54,19 @@ measure() {
 		-n "errwhy limits" "$errwhy limits $target" \
 		-n "errwhy limits --json" "$errwhy limits --json $target" \
 		-n "prlimit + ls | wc" "sh -c 'prlimit --pid $target; ls /proc/$target/fd | wc -l'" \
+		-n "floor: every fd link" "$tmp/busyport readlinks" \
+		-n "floor: on 2 threads" "$tmp/busyport readlinks 2" \
 		2>&1 | grep -E '^(Benchmark|  Time|  Range)|±' || true
 }
 
+# The floor of the per-user walk: what the kernel costs to list /proc and read every fd link
+# of every process (bench/busyport.c's readlinks, as bench/port.sh uses it), with no parsing.
+cc -O2 -std=c17 -D_GNU_SOURCE -Wall -Wextra -pthread -o "$tmp/busyport" "$here/busyport.c"
 echo "# $(uname -sr), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $errwhy"
 measure "idle machine"
 start_idle "$n"
 measure "$n idle processes of the same user (root's: $(id -un))"
-cleanup
+stop_idle
 pids=()
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
 	start_idle "$n" setpriv --reuid=nobody --regid=nogroup --clear-groups
