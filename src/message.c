@@ -148,15 +148,26 @@ static void reports_free(struct reports *rep)
 	ew_path_report_free(rep->path);
 }
 
-static int render_json(const struct found *f, struct ew_buf *out)
+/* As the text: one error gets its "on_this_machine" (the text shows its page), several only
+ * their entries. */
+static int render_json(const struct found *f, const struct ew_message_opts *o,
+		       struct ew_buf *out)
 {
 	struct ew_match m[HITS_MAX];
+	struct reports rep = {0};
+	struct ew_diagnosis diag = {0};
+	int r;
+
 	for (size_t i = 0; i < f->n; i++)
 		m[i] = (struct ew_match){.entry = f->hits[i].entry, .kind = EW_MATCH_MESSAGE,
 					 .as_name = f->hits[i].entry ? f->hits[i].entry->name : NULL,
 					 .system = -1, .number = f->hits[i].number,
 					 .hit = &f->hits[i], .hit_text = f->spans[i]};
-	return ew_render_json(out, m, f->n, true, NULL) < 0 ? EW_EXIT_SYSTEM : EW_EXIT_OK;
+	if (f->n == 1 && f->hits[0].entry && !o->brief)
+		diag = diagnose_hit(&f->hits[0], f->spans[0], o->pid, &rep);
+	r = ew_render_json(out, m, f->n, true, &diag);
+	reports_free(&rep);
+	return r < 0 ? EW_EXIT_SYSTEM : EW_EXIT_OK;
 }
 
 static int render_text(const struct found *f, const struct ew_message_opts *o,
@@ -190,7 +201,7 @@ static int render(const struct found *f, const struct ew_message_opts *o, struct
 {
 	if (f->n == 0)
 		return EW_EXIT_NO;
-	return o->json ? render_json(f, out) : render_text(f, o, out);
+	return o->json ? render_json(f, o, out) : render_text(f, o, out);
 }
 
 static int cannot_recognise(int r)
