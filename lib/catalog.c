@@ -1,6 +1,7 @@
 /* catalog.c: access to the compiled catalog, and the names of families, systems and
  * confidence levels that every renderer shares. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,9 +12,117 @@ size_t ew_entry_count(void)
 	return ew_catalog_size;
 }
 
+/* The n strings at offsets into items; NULL when there are none, as the entry had it. */
+static const char *const *strings_at(const char **items, const uint32_t *offsets, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		items[i] = ew_catalog_str(offsets[i]);
+	return n ? items : NULL;
+}
+
+static const struct ew_fix *fixes_of(const struct ew_entry_rec *r)
+{
+	for (size_t i = 0; i < r->n_fixes; i++) {
+		const struct ew_fix_rec *f = &ew_catalog_fixes[r->fixes + i];
+		struct ew_code *code = &ew_catalog_code_items[f->code];
+		for (size_t k = 0; k < f->n_code; k++)
+			code[k] = (struct ew_code){ew_catalog_str(ew_catalog_codes[f->code + k].lang),
+						   ew_catalog_str(ew_catalog_codes[f->code + k].text)};
+		ew_catalog_fix_items[r->fixes + i] = (struct ew_fix){
+			.title = ew_catalog_str(f->title), .when = ew_catalog_str(f->when),
+			.code = code, .n_code = f->n_code, .why = ew_catalog_str(f->why),
+			.source = ew_catalog_str(f->source)};
+	}
+	return r->n_fixes ? &ew_catalog_fix_items[r->fixes] : NULL;
+}
+
+static const struct ew_numbers *numbers_of(const struct ew_entry_rec *r)
+{
+	for (size_t i = 0; i < r->n_numbers; i++) {
+		const struct ew_numbers_rec *n = &ew_catalog_numbers[r->numbers + i];
+		struct ew_numbers *to = &ew_catalog_numbers_items[r->numbers + i];
+		to->name = ew_catalog_str(n->name);
+		memcpy(to->on, n->on, sizeof(to->on));
+	}
+	return r->n_numbers ? &ew_catalog_numbers_items[r->numbers] : NULL;
+}
+
+/* Writes entry i, its lists, fixes and rows into their storage. Each entry has storage of its
+ * own (catalogc laid it out), so building one never writes what another's reader reads. */
+static void build(size_t i)
+{
+	const struct ew_entry_rec *r = &ew_catalog_recs[i];
+	const char **items = &ew_catalog_list_items[r->lists];
+	const uint32_t *at = &ew_catalog_lists[r->lists];
+	size_t senders = r->n_senders, causes = r->n_causes;
+
+	ew_catalog_entries[i] = (struct ew_entry){
+		.family = (enum ew_family)r->family,
+		.name = ew_catalog_str(r->name),
+		.number = r->number,
+		.message = ew_catalog_str(r->message),
+		.title = ew_catalog_str(r->title),
+		.category = ew_catalog_str(r->category),
+		.common = r->common,
+		.complete = r->complete,
+		.confidence = (enum ew_confidence)r->confidence,
+		.meaning = ew_catalog_str(r->meaning),
+		.action = ew_catalog_str(r->action),
+		.catchable = r->catchable,
+		.senders = strings_at(items, at, senders),
+		.sender_sources = strings_at(items + senders, at + senders, senders),
+		.n_senders = senders,
+		.symbol = ew_catalog_str(r->symbol),
+		.signal = r->signal,
+		.causes = strings_at(items + 2 * senders, at + 2 * senders, causes),
+		.n_causes = causes,
+		.cause_sources = strings_at(items + 2 * senders + causes, at + 2 * senders + causes,
+					    causes),
+		.returned = r->returned,
+		.seen = ew_catalog_str(r->seen),
+		.repro_command = ew_catalog_str(r->repro_command),
+		.repro_output = ew_catalog_str(r->repro_output),
+		.repro_call = ew_catalog_str(r->repro_call),
+		.unreproduced = ew_catalog_str(r->unreproduced),
+		.fixes = fixes_of(r),
+		.n_fixes = r->n_fixes,
+		.avoid = strings_at(items + 2 * (senders + causes), at + 2 * (senders + causes),
+				    r->n_avoid),
+		.n_avoid = r->n_avoid,
+		.numbers = numbers_of(r),
+		.n_numbers = r->n_numbers,
+		.sources = strings_at(items + 2 * (senders + causes) + r->n_avoid,
+				      at + 2 * (senders + causes) + r->n_avoid, r->n_sources),
+		.n_sources = r->n_sources,
+	};
+}
+
+static pthread_mutex_t build_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* An entry is built the first time it is asked for, so that a lookup pays for one entry
+ * rather than the loader for all of them. Thread-safe (errwhy-serve answers on many threads):
+ * a reader that sees ready[i] set (acquire) also sees every write build(i) made before it was
+ * set (release); one that does not takes the lock, and builds only if no one did meanwhile, so
+ * build(i) runs once and nobody reads entry i while it runs. Built entries are never written
+ * again: after ready[i], entry i is plain read-only data. */
 const struct ew_entry *ew_entry_at(size_t index)
 {
-	return index < ew_catalog_size ? &ew_catalog[index] : NULL;
+	if (index >= ew_catalog_size)
+		return NULL;
+	if (!atomic_load_explicit(&ew_catalog_ready[index], memory_order_acquire)) {
+		pthread_mutex_lock(&build_lock);
+		if (!atomic_load_explicit(&ew_catalog_ready[index], memory_order_relaxed)) {
+			build(index);
+			atomic_store_explicit(&ew_catalog_ready[index], true, memory_order_release);
+		}
+		pthread_mutex_unlock(&build_lock);
+	}
+	return &ew_catalog_entries[index];
+}
+
+size_t ew_entry_index(const struct ew_entry *e)
+{
+	return (size_t)(e - ew_catalog_entries);
 }
 
 static const struct {

@@ -119,6 +119,13 @@ char *read_paragraphs(struct parser *p, const char *stop_at);
 /* A fenced block: ```info, lines, ```. Returns the text; *lang gets the info string. */
 char *read_fence(struct parser *p, char **lang);
 
+/* catalog/README.md, "Completeness" and "Confidence" (tools/catalogc.c). */
+bool entry_complete(const struct entry *e);
+const char *entry_confidence(const struct entry *e); /* "EW_CONFIDENCE_HIGH" */
+/* The tables of lib/catalog.h: entries, lists, the lookup index and the string blob
+ * (tools/tables.c). */
+void put_tables(FILE *out, const struct entry *entries, size_t n);
+
 /* ---- families (tools/families.c): what differs between errno, signal, exit, ... ------- */
 
 struct family {
