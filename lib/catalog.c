@@ -24,10 +24,11 @@ static const struct ew_fix *fixes_of(const struct ew_entry_rec *r)
 {
 	for (size_t i = 0; i < r->n_fixes; i++) {
 		const struct ew_fix_rec *f = &ew_catalog_fixes[r->fixes + i];
+		const struct ew_code_rec *from = &ew_catalog_codes[f->code];
 		struct ew_code *code = &ew_catalog_code_items[f->code];
 		for (size_t k = 0; k < f->n_code; k++)
-			code[k] = (struct ew_code){ew_catalog_str(ew_catalog_codes[f->code + k].lang),
-						   ew_catalog_str(ew_catalog_codes[f->code + k].text)};
+			code[k] = (struct ew_code){ew_catalog_str(from[k].lang),
+						   ew_catalog_str(from[k].text)};
 		ew_catalog_fix_items[r->fixes + i] = (struct ew_fix){
 			.title = ew_catalog_str(f->title), .when = ew_catalog_str(f->when),
 			.code = code, .n_code = f->n_code, .why = ew_catalog_str(f->why),

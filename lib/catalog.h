@@ -120,17 +120,19 @@ enum ew_message_kind {
 	EW_MSG_MARKER    /* tells which ecosystem printed the line */
 };
 
+/* The strings are offsets in ew_catalog_strings (ew_catalog_str()), 0 for NULL: no pointers,
+ * for the reason the entries have none. */
 struct ew_message {
 	enum ew_message_kind kind;
-	const char *entry;     /* PATTERN, NOT: the entry's name; else NULL */
-	const char *text;
-	const char *ecosystem;
-	const char *numbers;   /* FORM with {n}: "linux darwin ...", most likely first */
+	uint32_t entry;     /* PATTERN, NOT: the entry's name; else NULL */
+	uint32_t text;
+	uint32_t ecosystem;
+	uint32_t numbers;   /* FORM with {n}: "linux darwin ...", most likely first */
 	/* FORM: the family whose number or name {n} and {name} are ("signal", "exit"), read
 	 * on Linux; NULL: an errno, on the systems numbers lists. */
-	const char *family;
-	const char *example;
-	const char *source;
+	uint32_t family;
+	uint32_t example;
+	uint32_t source;
 };
 
 /* The built-in reproductions (lib/repro/repro.h), sorted by entry name: each runs in a

@@ -396,7 +396,8 @@ size_t ew_lookup_foreign(unsigned mask, long number, struct ew_match *out, size_
 			int first = sys;
 			if (r < 0)
 				continue;
-			const char *as_name = ew_catalog_str(ew_catalog_numbers[e->numbers + r].name);
+			const struct ew_numbers_rec *row = &ew_catalog_numbers[e->numbers + r];
+			const char *as_name = ew_catalog_str(row->name);
 			for (int s = 0; s < sys; s++)
 				if ((mask & (1u << s)) && row_on(e, s, number) == r) {
 					first = s;

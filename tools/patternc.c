@@ -252,8 +252,8 @@ static void read_catalog(void)
 	}
 	for (size_t m = 0; m < ew_catalog_n_messages; m++) {
 		const struct ew_message *msg = &ew_catalog_messages[m];
-		int e = msg->entry ? entry_index(msg->entry) : -1;
-		add(kinds[msg->kind], e, (int)m, "", msg->text);
+		int e = msg->entry ? entry_index(ew_catalog_str(msg->entry)) : -1;
+		add(kinds[msg->kind], e, (int)m, "", ew_catalog_str(msg->text));
 	}
 }
 

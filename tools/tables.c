@@ -51,8 +51,7 @@ static void blob_grow(struct blob *b)
 	b->cap = cap;
 }
 
-/* The offset of s in the blob, adding it the first time; 0 for NULL. */
-static uint32_t intern(struct blob *b, const char *s)
+uint32_t blob_intern(struct blob *b, const char *s)
 {
 	size_t k;
 
@@ -96,7 +95,8 @@ struct totals {
 static void put_offsets(FILE *out, struct blob *b, const struct list *l, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%s%u,", i % 8 ? " " : "\n\t", intern(b, i < l->n ? l->items[i] : NULL));
+		fprintf(out, "%s%u,", i % 8 ? " " : "\n\t",
+			blob_intern(b, i < l->n ? l->items[i] : NULL));
 }
 
 /* One entry's list items, in the order struct ew_entry_rec says. */
@@ -128,8 +128,9 @@ static void put_fixes(FILE *out, struct blob *b, const struct entry *entries, si
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < entries[i].n_fixes; k++) {
 			const struct fix *f = &entries[i].fixes[k];
-			fprintf(out, "\t{%u, %u, %u, %u, %zu, %zu}, /* %s */\n", intern(b, f->title),
-				intern(b, f->when), intern(b, f->why), intern(b, f->source), t->codes,
+			fprintf(out, "\t{%u, %u, %u, %u, %zu, %zu}, /* %s */\n",
+				blob_intern(b, f->title), blob_intern(b, f->when),
+				blob_intern(b, f->why), blob_intern(b, f->source), t->codes,
 				f->n_code, entries[i].name);
 			t->codes += f->n_code;
 			t->fixes++;
@@ -137,9 +138,11 @@ static void put_fixes(FILE *out, struct blob *b, const struct entry *entries, si
 	fputs("};\n\nconst struct ew_code_rec ew_catalog_codes[] = {\n\t{0, 0},\n", out);
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < entries[i].n_fixes; k++)
-			for (size_t c = 0; c < entries[i].fixes[k].n_code; c++)
-				fprintf(out, "\t{%u, %u},\n", intern(b, entries[i].fixes[k].code[c].lang),
-					intern(b, entries[i].fixes[k].code[c].text));
+			for (size_t c = 0; c < entries[i].fixes[k].n_code; c++) {
+				const struct code *code = &entries[i].fixes[k].code[c];
+				fprintf(out, "\t{%u, %u},\n", blob_intern(b, code->lang),
+					blob_intern(b, code->text));
+			}
 	fputs("};\n\n", out);
 }
 
@@ -150,7 +153,7 @@ static void put_numbers(FILE *out, struct blob *b, const struct entry *entries, 
 	for (size_t i = 0; i < n; i++)
 		for (size_t r = 0; r < entries[i].n_numbers; r++) {
 			const struct numbers_row *row = &entries[i].numbers[r];
-			fprintf(out, "\t{%u, {", intern(b, row->name));
+			fprintf(out, "\t{%u, {", blob_intern(b, row->name));
 			for (int k = 0; k < N_SYSTEMS; k++) {
 				if (row->on[k] == LONG_MIN)
 					fputs("EW_NO_NUMBER", out);
@@ -166,7 +169,7 @@ static void put_numbers(FILE *out, struct blob *b, const struct entry *entries, 
 
 static void put_field(FILE *out, struct blob *b, const char *field, const char *value)
 {
-	fprintf(out, " .%s = %u,", field, intern(b, value));
+	fprintf(out, " .%s = %u,", field, blob_intern(b, value));
 }
 
 /* The record of one entry; its lists, fixes and rows start where *at says, which then moves
@@ -221,7 +224,7 @@ static void key_add(struct keys *k, struct blob *b, const char *text, uint32_t t
 		    const char *kind)
 {
 	k->at = xrealloc(k->at, (k->n + 1) * sizeof(*k->at));
-	k->at[k->n++] = (struct key){text, text_at, intern(b, as_name), (uint32_t)entry, row,
+	k->at[k->n++] = (struct key){text, text_at, blob_intern(b, as_name), (uint32_t)entry, row,
 				     family_find(e->family)->enum_name, kind};
 }
 
@@ -245,15 +248,17 @@ static void entry_names(struct keys *k, struct blob *b, const struct entry *e, s
 	bool exit_symbol = strcmp(e->family, "exit") == 0 && e->symbol && !e->signal;
 
 	if (exit_symbol)
-		key_add(k, b, e->symbol, intern(b, e->symbol), e->name, i, 0, e, "EW_MATCH_NAME");
+		key_add(k, b, e->symbol, blob_intern(b, e->symbol), e->name, i, 0, e,
+			"EW_MATCH_NAME");
 	if (!e->n_numbers && !(exit_symbol && strcasecmp(e->symbol, e->name) == 0))
-		key_add(k, b, e->name, intern(b, e->name), e->name, i, 0, e, "EW_MATCH_NAME");
+		key_add(k, b, e->name, blob_intern(b, e->name), e->name, i, 0, e, "EW_MATCH_NAME");
 	for (size_t r = 0; !exit_symbol && r < e->n_numbers; r++) {
 		const char *name = e->numbers[r].name;
 		const char *kind = r ? "EW_MATCH_ALIAS" : "EW_MATCH_NAME";
-		key_add(k, b, name, intern(b, name), name, i, 2 * r, e, kind);
+		key_add(k, b, name, blob_intern(b, name), name, i, 2 * r, e, kind);
 		if (strcmp(e->family, "signal") == 0 && starts_with(name, "SIG"))
-			key_add(k, b, name + 3, intern(b, name) + 3, name, i, 2 * r + 1, e, kind);
+			key_add(k, b, name + 3, blob_intern(b, name) + 3, name, i, 2 * r + 1, e,
+				kind);
 	}
 }
 
@@ -277,7 +282,7 @@ static void put_message_keys(FILE *out, struct blob *b, const struct entry *entr
 	struct keys k = {NULL, 0};
 
 	for (size_t i = 0; i < n; i++)
-		key_add(&k, b, entries[i].message, intern(b, entries[i].message), NULL, i, 0,
+		key_add(&k, b, entries[i].message, blob_intern(b, entries[i].message), NULL, i, 0,
 			&entries[i], NULL);
 	qsort(k.at, k.n, sizeof(*k.at), cmp_key);
 	fputs("const struct ew_message_key ew_catalog_message_keys[] = {\n", out);
@@ -300,13 +305,14 @@ static void put_number_index(FILE *out, const struct entry *entries, size_t n)
 	fputs("};\n\nconst int32_t ew_catalog_number[] = {", out);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(out, "%s%d,", i % 16 ? " " : "\n\t", entries[i].number);
-		if (strcmp(entries[i].name, "SIGRTMIN") == 0 && strcmp(entries[i].family, "signal") == 0)
+		if (strcmp(entries[i].name, "SIGRTMIN") == 0 &&
+		    strcmp(entries[i].family, "signal") == 0)
 			rtmin = (long)i;
 		if (strcmp(entries[i].name, "SIGRTMAX") == 0)
 			rtmax = (long)i;
 	}
-	fprintf(out, "\n\t0,\n};\n\nconst int32_t ew_catalog_rtmin = %ld, ew_catalog_rtmax = %ld;\n\n",
-		rtmin, rtmax);
+	fprintf(out, "\n\t0,\n};\n\n"
+		"const int32_t ew_catalog_rtmin = %ld, ew_catalog_rtmax = %ld;\n\n", rtmin, rtmax);
 }
 
 /* ---- all of it -------------------------------------------------------------------------- */
@@ -324,7 +330,8 @@ static void put_storage(FILE *out, size_t n, const struct totals *t)
 		n + 1, n + 1, t->lists + 1, t->fixes + 1, t->codes + 1, t->numbers + 1);
 }
 
-void put_tables(FILE *out, const struct entry *entries, size_t n)
+void put_tables(FILE *out, const struct entry *entries, size_t n,
+		const struct msg_items *messages)
 {
 	struct blob b = {{NULL, 0, 0}, NULL, NULL, 0, 0};
 	struct totals t = {1, 1, 1, 1}, at = {1, 1, 1, 1};
@@ -345,5 +352,6 @@ void put_tables(FILE *out, const struct entry *entries, size_t n)
 	put_message_keys(out, &b, entries, n);
 	put_number_index(out, entries, n);
 	put_storage(out, n, &t);
+	msg_put_c(out, &b, messages);
 	put_blob(out, &b);
 }

@@ -124,7 +124,7 @@ static bool read_number(const struct ew_cand *c, const struct claim *cl, size_t 
 			struct claim *out)
 {
 	int sys[EW_SYS_COUNT + 1];
-	size_t n = systems_of(message_of(c)->numbers, sys, EW_SYS_COUNT + 1);
+	size_t n = systems_of(ew_catalog_str(message_of(c)->numbers), sys, EW_SYS_COUNT + 1);
 	bool any_text = false;
 
 	for (size_t i = 0; i < n_cl; i++)
@@ -222,14 +222,14 @@ static bool make_claim(const struct ew_cand *c, const struct claim *cl, size_t n
 		return true;
 	case EW_PAT_PATTERN:
 		out->how = "pattern";
-		out->ecosystem = m->ecosystem;
+		out->ecosystem = ew_catalog_str(m->ecosystem);
 		out->eco_rank = 1;
 		return true;
 	case EW_PAT_FORM:
-		out->ecosystem = m->ecosystem;
+		out->ecosystem = ew_catalog_str(m->ecosystem);
 		out->eco_rank = 2;
 		if (m->family)
-			return family_claim(c, ew_family_parse(m->family), out);
+			return family_claim(c, ew_family_parse(ew_catalog_str(m->family)), out);
 		if (c->name[0]) {
 			out->how = "name";
 			out->entry = entry_by_name(c->name, EW_FAMILY_ERRNO);
@@ -321,7 +321,7 @@ size_t ew_decide(struct ew_cand *c, size_t n, const char *line, size_t len, stru
 				continue;
 			if (kind_of(&c[i]) == EW_PAT_MARKER) {
 				if (!marker)
-					marker = message_of(&c[i])->ecosystem;
+					marker = ew_catalog_str(message_of(&c[i])->ecosystem);
 				continue;
 			}
 			if (make_claim(&c[i], cl, n_cl, line, len, &one))
