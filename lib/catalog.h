@@ -136,15 +136,20 @@ struct ew_message {
 };
 
 /* The built-in reproductions (lib/repro/repro.h), sorted by entry name: each runs in a
- * forked child and returns the errno it got (see repro.h for the contract). */
+ * forked child and returns the errno it got (see repro.h for the contract). The name is held
+ * in the record and the function found by a switch, so that neither is a pointer the loader
+ * must relocate; catalogc rejects a name that does not fit. */
+#define EW_REPRO_NAME_MAX 32
 struct ew_repro;
+typedef int ew_repro_body(struct ew_repro *r);
 struct ew_repro_case {
-	const char *name;
-	int (*fn)(struct ew_repro *r);
+	char name[EW_REPRO_NAME_MAX];
 };
 
 extern const struct ew_repro_case ew_catalog_repros[];
 extern const size_t ew_catalog_n_repros;
+/* The body of ew_catalog_repros[i], or NULL past the end. */
+ew_repro_body *ew_catalog_repro_fn(size_t i);
 
 extern const struct ew_message ew_catalog_messages[];
 extern const size_t ew_catalog_n_messages;

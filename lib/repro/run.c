@@ -415,7 +415,8 @@ int ew_repro_run(const struct ew_entry *e, struct ew_repro_report *out)
 		return -EINVAL;
 	if (!(c = case_of(e)))
 		return -ENOENT;
-	rc = ew_repro_run_fn(c->fn, e->family, e->number, EW_REPRO_TIME_LIMIT_MS, out);
+	rc = ew_repro_run_fn(ew_catalog_repro_fn((size_t)(c - ew_catalog_repros)), e->family,
+			     e->number, EW_REPRO_TIME_LIMIT_MS, out);
 	if (rc == 0)
 		out->entry = e;
 	return rc;
@@ -456,7 +457,8 @@ const char *ew_family_number_name(enum ew_family family, int number)
 		return "success";
 	if ((unsigned)family >= EW_FAMILY_COUNT)
 		return NULL;
-	for (size_t i = ew_catalog_family_start[family]; i < ew_catalog_family_start[family + 1]; i++)
+	for (size_t i = ew_catalog_family_start[family]; i < ew_catalog_family_start[family + 1];
+	     i++)
 		if (ew_catalog_number[i] == number)
 			return ew_catalog_str(ew_catalog_recs[i].name);
 	return NULL;
