@@ -71,16 +71,29 @@ void ew_buf_putc(struct ew_buf *b, char c)
 	ew_buf_append(b, &c, 1);
 }
 
+/* Formats straight into the room the buffer has, and only text that does not fit is formatted
+ * a second time, after the buffer grew: most calls format once (measuring every text first
+ * made printf half of what errwhy -l costs). */
 void ew_buf_vprintf(struct ew_buf *b, const char *fmt, va_list ap)
 {
+	size_t room;
 	va_list again;
 	int n;
 
 	if (!b || !fmt || b->failed)
 		return;
+	room = b->cap - b->len;
 	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, again);
+	n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, again);
 	va_end(again);
+	if (n >= 0 && (size_t)n < room) {
+		b->len += (size_t)n;
+		return;
+	}
+	/* What did not fit was written in part over the terminating NUL: put it back, so that
+	 * a failure below leaves the contents as they were. */
+	if (room)
+		b->data[b->len] = '\0';
 	if (n < 0 || !reserve(b, (size_t)n)) {
 		b->failed = true;
 		return;
