@@ -53,7 +53,11 @@ static bool reserve(struct ew_buf *b, size_t n)
  * not a crash (the contract in errwhy.h). */
 void ew_buf_append(struct ew_buf *b, const char *s, size_t n)
 {
-	if (!b || !s || !reserve(b, n))
+	if (!b || !s)
+		return;
+	/* reserve() only when there is not room already: it is most of what a short append
+	 * costs. */
+	if (b->failed || (n >= b->cap - b->len && !reserve(b, n)))
 		return;
 	memcpy(b->data + b->len, s, n);
 	b->len += n;
@@ -66,8 +70,15 @@ void ew_buf_puts(struct ew_buf *b, const char *s)
 		ew_buf_append(b, s, strlen(s));
 }
 
+/* The character goes straight in while there is room (and room for the NUL after it): a page
+ * puts a space between every two words, and the general path cost seventy instructions each. */
 void ew_buf_putc(struct ew_buf *b, char c)
 {
+	if (b && !b->failed && b->cap - b->len >= 2) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return;
+	}
 	ew_buf_append(b, &c, 1);
 }
 
