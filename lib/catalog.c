@@ -12,12 +12,13 @@ size_t ew_entry_count(void)
 	return ew_catalog_size;
 }
 
-/* The n strings at offsets into items; NULL when there are none, as the entry had it. */
-static const char *const *strings_at(const char **items, const uint32_t *offsets, size_t n)
+/* The n list items from *at on, NULL when there are none (as the tables had it); *at moves
+ * past them. */
+static const char *const *list_at(const char **items, size_t *at, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		items[i] = ew_catalog_str(offsets[i]);
-	return n ? items : NULL;
+	const char *const *list = n ? items + *at : NULL;
+	*at += n;
+	return list;
 }
 
 static const struct ew_fix *fixes_of(const struct ew_entry_rec *r)
@@ -54,48 +55,48 @@ static void build(size_t i)
 {
 	const struct ew_entry_rec *r = &ew_catalog_recs[i];
 	const char **items = &ew_catalog_list_items[r->lists];
-	const uint32_t *at = &ew_catalog_lists[r->lists];
-	size_t senders = r->n_senders, causes = r->n_causes;
+	const uint32_t *offsets = &ew_catalog_lists[r->lists];
+	size_t n_items = 2 * (size_t)r->n_senders + 2 * (size_t)r->n_causes + r->n_avoid +
+			 r->n_sources, at = 0;
+	struct ew_entry *e = &ew_catalog_entries[i];
 
-	ew_catalog_entries[i] = (struct ew_entry){
-		.family = (enum ew_family)r->family,
-		.name = ew_catalog_str(r->name),
-		.number = r->number,
-		.message = ew_catalog_str(r->message),
-		.title = ew_catalog_str(r->title),
-		.category = ew_catalog_str(r->category),
-		.common = r->common,
-		.complete = r->complete,
-		.confidence = (enum ew_confidence)r->confidence,
-		.meaning = ew_catalog_str(r->meaning),
-		.action = ew_catalog_str(r->action),
-		.catchable = r->catchable,
-		.senders = strings_at(items, at, senders),
-		.sender_sources = strings_at(items + senders, at + senders, senders),
-		.n_senders = senders,
-		.symbol = ew_catalog_str(r->symbol),
-		.signal = r->signal,
-		.causes = strings_at(items + 2 * senders, at + 2 * senders, causes),
-		.n_causes = causes,
-		.cause_sources = strings_at(items + 2 * senders + causes, at + 2 * senders + causes,
-					    causes),
-		.returned = r->returned,
-		.seen = ew_catalog_str(r->seen),
-		.repro_command = ew_catalog_str(r->repro_command),
-		.repro_output = ew_catalog_str(r->repro_output),
-		.repro_call = ew_catalog_str(r->repro_call),
-		.unreproduced = ew_catalog_str(r->unreproduced),
-		.fixes = fixes_of(r),
-		.n_fixes = r->n_fixes,
-		.avoid = strings_at(items + 2 * (senders + causes), at + 2 * (senders + causes),
-				    r->n_avoid),
-		.n_avoid = r->n_avoid,
-		.numbers = numbers_of(r),
-		.n_numbers = r->n_numbers,
-		.sources = strings_at(items + 2 * (senders + causes) + r->n_avoid,
-				      at + 2 * (senders + causes) + r->n_avoid, r->n_sources),
-		.n_sources = r->n_sources,
-	};
+	/* Every list of the entry in one pass: they lie one after another. */
+	for (size_t k = 0; k < n_items; k++)
+		items[k] = ew_catalog_str(offsets[k]);
+	e->family = (enum ew_family)r->family;
+	e->name = ew_catalog_str(r->name);
+	e->number = r->number;
+	e->message = ew_catalog_str(r->message);
+	e->title = ew_catalog_str(r->title);
+	e->category = ew_catalog_str(r->category);
+	e->common = r->common;
+	e->complete = r->complete;
+	e->confidence = (enum ew_confidence)r->confidence;
+	e->meaning = ew_catalog_str(r->meaning);
+	e->action = ew_catalog_str(r->action);
+	e->catchable = r->catchable;
+	e->senders = list_at(items, &at, r->n_senders);
+	e->sender_sources = list_at(items, &at, r->n_senders);
+	e->n_senders = r->n_senders;
+	e->symbol = ew_catalog_str(r->symbol);
+	e->signal = r->signal;
+	e->causes = list_at(items, &at, r->n_causes);
+	e->n_causes = r->n_causes;
+	e->cause_sources = list_at(items, &at, r->n_causes);
+	e->returned = r->returned;
+	e->seen = ew_catalog_str(r->seen);
+	e->repro_command = ew_catalog_str(r->repro_command);
+	e->repro_output = ew_catalog_str(r->repro_output);
+	e->repro_call = ew_catalog_str(r->repro_call);
+	e->unreproduced = ew_catalog_str(r->unreproduced);
+	e->fixes = fixes_of(r);
+	e->n_fixes = r->n_fixes;
+	e->avoid = list_at(items, &at, r->n_avoid);
+	e->n_avoid = r->n_avoid;
+	e->numbers = numbers_of(r);
+	e->n_numbers = r->n_numbers;
+	e->sources = list_at(items, &at, r->n_sources);
+	e->n_sources = r->n_sources;
 }
 
 static pthread_mutex_t build_lock = PTHREAD_MUTEX_INITIALIZER;
