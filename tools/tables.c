@@ -12,11 +12,11 @@
 /* ---- the string blob -------------------------------------------------------------------- */
 
 /* Every string once, at its offset: a string that many entries share ("errno(3)") costs its
- * bytes once. Offset 0 is the NUL that stands for NULL. */
+ * bytes once. Offset 0 is the NUL that stands for NULL, and so marks an empty slot of the hash
+ * table, which holds offsets into text. */
 struct blob {
 	struct str text;
-	char **keys;       /* open addressing, by hash */
-	uint32_t *offsets; /* parallel to keys */
+	uint32_t *slots; /* open addressing, by hash of the string */
 	size_t cap, n;
 };
 
@@ -31,23 +31,19 @@ static size_t hash(const char *s)
 static void blob_grow(struct blob *b)
 {
 	size_t cap = b->cap ? b->cap * 2 : 4096;
-	char **keys = xrealloc(NULL, cap * sizeof(*keys));
-	uint32_t *offsets = xrealloc(NULL, cap * sizeof(*offsets));
+	uint32_t *slots = xrealloc(NULL, cap * sizeof(*slots));
 
-	memset(keys, 0, cap * sizeof(*keys));
+	memset(slots, 0, cap * sizeof(*slots));
 	for (size_t i = 0; i < b->cap; i++) {
-		if (!b->keys[i])
+		if (!b->slots[i])
 			continue;
-		size_t k = hash(b->keys[i]) & (cap - 1);
-		while (keys[k])
+		size_t k = hash(b->text.s + b->slots[i]) & (cap - 1);
+		while (slots[k])
 			k = (k + 1) & (cap - 1);
-		keys[k] = b->keys[i];
-		offsets[k] = b->offsets[i];
+		slots[k] = b->slots[i];
 	}
-	free(b->keys);
-	free(b->offsets);
-	b->keys = keys;
-	b->offsets = offsets;
+	free(b->slots);
+	b->slots = slots;
 	b->cap = cap;
 }
 
@@ -59,18 +55,17 @@ uint32_t blob_intern(struct blob *b, const char *s)
 		return 0;
 	if (2 * (b->n + 1) > b->cap)
 		blob_grow(b);
-	for (k = hash(s) & (b->cap - 1); b->keys[k]; k = (k + 1) & (b->cap - 1))
-		if (strcmp(b->keys[k], s) == 0)
-			return b->offsets[k];
+	for (k = hash(s) & (b->cap - 1); b->slots[k]; k = (k + 1) & (b->cap - 1))
+		if (strcmp(b->text.s + b->slots[k], s) == 0)
+			return b->slots[k];
 	if (b->text.len + strlen(s) + 1 > UINT32_MAX) {
 		fputs("catalogc: the catalog's text passed 4 GiB\n", stderr);
 		exit(1);
 	}
-	b->keys[k] = xstrdup(s);
-	b->offsets[k] = (uint32_t)b->text.len;
+	b->slots[k] = (uint32_t)b->text.len;
 	b->n++;
 	str_add(&b->text, s, strlen(s) + 1);
-	return b->offsets[k];
+	return b->slots[k];
 }
 
 /* The blob as one C string, a piece per string with its offset in a comment. */
@@ -333,7 +328,7 @@ static void put_storage(FILE *out, size_t n, const struct totals *t)
 void put_tables(FILE *out, const struct entry *entries, size_t n,
 		const struct msg_items *messages)
 {
-	struct blob b = {{NULL, 0, 0}, NULL, NULL, 0, 0};
+	struct blob b = {{NULL, 0, 0}, NULL, 0, 0};
 	struct totals t = {1, 1, 1, 1}, at = {1, 1, 1, 1};
 
 	str_add(&b.text, "", 1); /* offset 0: NULL */
@@ -354,4 +349,6 @@ void put_tables(FILE *out, const struct entry *entries, size_t n,
 	put_storage(out, n, &t);
 	msg_put_c(out, &b, messages);
 	put_blob(out, &b);
+	free(b.slots);
+	free(b.text.s);
 }
