@@ -1,6 +1,7 @@
 /* catalog.c: access to the compiled catalog, and the names of families, systems and
  * confidence levels that every renderer shares. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,9 +12,119 @@ size_t ew_entry_count(void)
 	return ew_catalog_size;
 }
 
+/* The n list items from *at on, NULL when there are none (as the tables had it); *at moves
+ * past them. */
+static const char *const *list_at(const char **items, size_t *at, size_t n)
+{
+	const char *const *list = n ? items + *at : NULL;
+	*at += n;
+	return list;
+}
+
+static const struct ew_fix *fixes_of(const struct ew_entry_rec *r)
+{
+	for (size_t i = 0; i < r->n_fixes; i++) {
+		const struct ew_fix_rec *f = &ew_catalog_fixes[r->fixes + i];
+		const struct ew_code_rec *from = &ew_catalog_codes[f->code];
+		struct ew_code *code = &ew_catalog_code_items[f->code];
+		for (size_t k = 0; k < f->n_code; k++)
+			code[k] = (struct ew_code){ew_catalog_str(from[k].lang),
+						   ew_catalog_str(from[k].text)};
+		ew_catalog_fix_items[r->fixes + i] = (struct ew_fix){
+			.title = ew_catalog_str(f->title), .when = ew_catalog_str(f->when),
+			.code = code, .n_code = f->n_code, .why = ew_catalog_str(f->why),
+			.source = ew_catalog_str(f->source)};
+	}
+	return r->n_fixes ? &ew_catalog_fix_items[r->fixes] : NULL;
+}
+
+static const struct ew_numbers *numbers_of(const struct ew_entry_rec *r)
+{
+	for (size_t i = 0; i < r->n_numbers; i++) {
+		const struct ew_numbers_rec *n = &ew_catalog_numbers[r->numbers + i];
+		struct ew_numbers *to = &ew_catalog_numbers_items[r->numbers + i];
+		to->name = ew_catalog_str(n->name);
+		memcpy(to->on, n->on, sizeof(to->on));
+	}
+	return r->n_numbers ? &ew_catalog_numbers_items[r->numbers] : NULL;
+}
+
+/* Writes entry i, its lists, fixes and rows into their storage. Each entry has storage of its
+ * own (catalogc laid it out), so building one never writes what another's reader reads. */
+static void build(size_t i)
+{
+	const struct ew_entry_rec *r = &ew_catalog_recs[i];
+	const char **items = &ew_catalog_list_items[r->lists];
+	const uint32_t *offsets = &ew_catalog_lists[r->lists];
+	size_t n_items = 2 * (size_t)r->n_senders + 2 * (size_t)r->n_causes + r->n_avoid +
+			 r->n_sources, at = 0;
+	struct ew_entry *e = &ew_catalog_entries[i];
+
+	/* Every list of the entry in one pass: they lie one after another. */
+	for (size_t k = 0; k < n_items; k++)
+		items[k] = ew_catalog_str(offsets[k]);
+	e->family = (enum ew_family)r->family;
+	e->name = ew_catalog_str(r->name);
+	e->number = r->number;
+	e->message = ew_catalog_str(r->message);
+	e->title = ew_catalog_str(r->title);
+	e->category = ew_catalog_str(r->category);
+	e->common = r->common;
+	e->complete = r->complete;
+	e->confidence = (enum ew_confidence)r->confidence;
+	e->meaning = ew_catalog_str(r->meaning);
+	e->action = ew_catalog_str(r->action);
+	e->catchable = r->catchable;
+	e->senders = list_at(items, &at, r->n_senders);
+	e->sender_sources = list_at(items, &at, r->n_senders);
+	e->n_senders = r->n_senders;
+	e->symbol = ew_catalog_str(r->symbol);
+	e->signal = r->signal;
+	e->causes = list_at(items, &at, r->n_causes);
+	e->n_causes = r->n_causes;
+	e->cause_sources = list_at(items, &at, r->n_causes);
+	e->returned = r->returned;
+	e->seen = ew_catalog_str(r->seen);
+	e->repro_command = ew_catalog_str(r->repro_command);
+	e->repro_output = ew_catalog_str(r->repro_output);
+	e->repro_call = ew_catalog_str(r->repro_call);
+	e->unreproduced = ew_catalog_str(r->unreproduced);
+	e->fixes = fixes_of(r);
+	e->n_fixes = r->n_fixes;
+	e->avoid = list_at(items, &at, r->n_avoid);
+	e->n_avoid = r->n_avoid;
+	e->numbers = numbers_of(r);
+	e->n_numbers = r->n_numbers;
+	e->sources = list_at(items, &at, r->n_sources);
+	e->n_sources = r->n_sources;
+}
+
+static pthread_mutex_t build_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* An entry is built the first time it is asked for, so that a lookup pays for one entry
+ * rather than the loader for all of them. Thread-safe (errwhy-serve answers on many threads):
+ * a reader that sees ready[i] set (acquire) also sees every write build(i) made before it was
+ * set (release); one that does not takes the lock, and builds only if no one did meanwhile, so
+ * build(i) runs once and nobody reads entry i while it runs. Built entries are never written
+ * again: after ready[i], entry i is plain read-only data. */
 const struct ew_entry *ew_entry_at(size_t index)
 {
-	return index < ew_catalog_size ? &ew_catalog[index] : NULL;
+	if (index >= ew_catalog_size)
+		return NULL;
+	if (!atomic_load_explicit(&ew_catalog_ready[index], memory_order_acquire)) {
+		pthread_mutex_lock(&build_lock);
+		if (!atomic_load_explicit(&ew_catalog_ready[index], memory_order_relaxed)) {
+			build(index);
+			atomic_store_explicit(&ew_catalog_ready[index], true, memory_order_release);
+		}
+		pthread_mutex_unlock(&build_lock);
+	}
+	return &ew_catalog_entries[index];
+}
+
+size_t ew_entry_index(const struct ew_entry *e)
+{
+	return (size_t)(e - ew_catalog_entries);
 }
 
 static const struct {

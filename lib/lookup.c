@@ -1,7 +1,8 @@
 /* lookup.c: from what a person has in hand (a name, a number, a message) to catalog entries.
  * Every answer is a list of labelled matches, because one number can mean different errors in
- * different families and on different systems. The catalog is small (a few hundred entries at
- * most), so a linear scan is both the simplest and, measured, fast enough. */
+ * different families and on different systems. Names, messages and numbers are answered from
+ * the catalog's sorted index (lib/catalog.h) by binary search, so a lookup builds only the
+ * entries it returns (ew_entry_at()). */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -103,92 +104,133 @@ static size_t finish(const struct sink *k, size_t *total)
 	return k->written;
 }
 
-/* Whether e is of the family asked for (-1: any). */
-static bool in_family(const struct ew_entry *e, int family)
+/* Whether an entry of family f is of the family asked for (-1: any). */
+static bool in_family(unsigned f, int family)
 {
-	return family < 0 || e->family == (enum ew_family)family;
+	return family < 0 || f == (unsigned)family;
 }
 
-/* A signal's short name as kill -l prints it: "KILL" for SIGKILL. */
-static bool short_signal_name(const char *q, size_t len, const char *name)
+static struct ew_match match_of(size_t entry, enum ew_match_kind kind, const char *as_name,
+				long number)
 {
-	return strncmp(name, "SIG", 3) == 0 && same_word(q, len, name + 3);
+	const struct ew_entry *e = ew_entry_at(entry);
+	return (struct ew_match){.entry = e, .kind = kind, .as_name = as_name ? as_name : e->name,
+				 .system = -1, .number = number};
+}
+
+/* Compares the query [q, q+len) with text as strcasecmp() orders them: the order catalogc
+ * sorted the index in. */
+static int cmp_word(const char *q, size_t len, const char *text)
+{
+	int c = strncasecmp(q, text, len);
+	return c ? c : text[len] ? -1 : 0;
+}
+
+/* The first name key not below the query. */
+static size_t first_name(const char *q, size_t len)
+{
+	size_t lo = 0, hi = ew_catalog_n_names;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_word(q, len, ew_catalog_str(ew_catalog_names[mid].text)) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* A name, an alias, or the kernel's negative form of either; a signal also without SIG; an
- * exit status by its symbol (EX_USAGE, EXIT_EXEC; not 128+N's signal, the signal's own). */
+ * exit status by its symbol (EX_USAGE, EXIT_EXEC; not 128+N's signal, the signal's own). The
+ * keys that match lie together, in the order of the entries. */
 static void by_name(const char *q, size_t len, int family, struct sink *k)
 {
 	if (len > 1 && q[0] == '-') {
 		q++;
 		len--;
 	}
-	for (size_t i = 0; i < ew_catalog_size; i++) {
-		const struct ew_entry *e = &ew_catalog[i];
-		if (!in_family(e, family))
+	for (size_t i = first_name(q, len); i < ew_catalog_n_names; i++) {
+		const struct ew_name_key *key = &ew_catalog_names[i];
+		if (cmp_word(q, len, ew_catalog_str(key->text)) != 0)
+			break;
+		if (!in_family(key->family, family))
 			continue;
-		bool exit_symbol = e->family == EW_FAMILY_EXIT && e->symbol && !e->signal &&
-				   same_word(q, len, e->symbol);
-		if (exit_symbol || (e->n_numbers == 0 && same_word(q, len, e->name))) {
-			add(k, (struct ew_match){.entry = e, .kind = EW_MATCH_NAME, .as_name = e->name,
-						 .system = -1, .number = e->number});
-			continue;
-		}
-		for (size_t r = 0; r < e->n_numbers; r++) {
-			const char *name = e->numbers[r].name;
-			if (!same_word(q, len, name) &&
-			    !(e->family == EW_FAMILY_SIGNAL && short_signal_name(q, len, name)))
-				continue;
-			add(k, (struct ew_match){
-				.entry = e, .kind = r ? EW_MATCH_ALIAS : EW_MATCH_NAME,
-				.as_name = name, .system = -1, .number = e->number});
-		}
+		add(k, match_of(key->entry, (enum ew_match_kind)key->kind,
+				ew_catalog_str(key->as_name), ew_catalog_number[key->entry]));
 	}
 }
 
 /* strerror texts, ignoring case and a final full stop ("Address already in use."). */
 static void by_message(const char *q, size_t len, int family, struct sink *k)
 {
+	size_t lo = 0, hi = ew_catalog_size;
+
 	if (len && q[len - 1] == '.')
 		len--;
-	for (size_t i = 0; i < ew_catalog_size; i++) {
-		const struct ew_entry *e = &ew_catalog[i];
-		if (in_family(e, family) && same_word(q, len, e->message))
-			add(k, (struct ew_match){
-				.entry = e, .kind = EW_MATCH_MESSAGE, .as_name = e->name,
-				.system = -1, .number = e->number});
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_word(q, len, ew_catalog_str(ew_catalog_message_keys[mid].text)) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ew_catalog_size; lo++) {
+		const struct ew_message_key *key = &ew_catalog_message_keys[lo];
+		if (cmp_word(q, len, ew_catalog_str(key->text)) != 0)
+			break;
+		if (in_family(key->family, family))
+			add(k, match_of(key->entry, EW_MATCH_MESSAGE, NULL,
+					ew_catalog_number[key->entry]));
+	}
+}
+
+static long magnitude_of(size_t entry)
+{
+	long n = ew_catalog_number[entry];
+	return n < 0 ? -n : n;
+}
+
+/* The first entry of the family whose number's magnitude is not below magnitude: a family's
+ * entries are in the order of their numbers' magnitudes. */
+static size_t first_number(enum ew_family f, long magnitude)
+{
+	size_t lo = ew_catalog_family_start[f], hi = ew_catalog_family_start[f + 1];
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (magnitude_of(mid) < magnitude)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether a number of family f is the one asked for: errno values and kernel codes with
+ * either sign (the kernel's -98), signals and exit statuses are positive, getaddrinfo codes
+ * negative. */
+static bool has_number(enum ew_family f, long number, long magnitude, bool negative)
+{
+	switch (f) {
+	case EW_FAMILY_ERRNO:
+	case EW_FAMILY_KERNEL:
+		return number == magnitude;
+	case EW_FAMILY_RESOLVER:
+		return negative && number == -magnitude;
+	case EW_FAMILY_SIGNAL:
+	case EW_FAMILY_EXIT:
+	default:
+		return !negative && number == magnitude;
 	}
 }
 
 /* The real-time signals between SIGRTMIN and SIGRTMAX have one entry, SIGRTMIN's. */
-static bool realtime_signal(const struct ew_entry *e, long n)
+static bool realtime_signal(long magnitude, bool negative)
 {
-	long rtmax = 0;
-
-	if (e->family != EW_FAMILY_SIGNAL || strcmp(e->name, "SIGRTMIN") != 0 || n <= e->number)
-		return false;
-	for (size_t i = 0; i < ew_catalog_size; i++)
-		if (strcmp(ew_catalog[i].name, "SIGRTMAX") == 0)
-			rtmax = ew_catalog[i].number;
-	return n < rtmax;
-}
-
-/* Whether entry e has the number: errno values and kernel codes with either sign
- * (the kernel's -98), signals and exit statuses are positive, getaddrinfo codes negative. */
-static bool has_number(const struct ew_entry *e, long magnitude, bool negative)
-{
-	switch (e->family) {
-	case EW_FAMILY_ERRNO:
-	case EW_FAMILY_KERNEL:
-		return e->number == magnitude;
-	case EW_FAMILY_RESOLVER:
-		return negative && e->number == -magnitude;
-	case EW_FAMILY_SIGNAL:
-		return !negative && (e->number == magnitude || realtime_signal(e, magnitude));
-	case EW_FAMILY_EXIT:
-	default:
-		return !negative && e->number == magnitude;
-	}
+	return !negative && ew_catalog_rtmin >= 0 && ew_catalog_rtmax >= 0 &&
+	       magnitude > ew_catalog_number[ew_catalog_rtmin] &&
+	       magnitude < ew_catalog_number[ew_catalog_rtmax];
 }
 
 /* The order in which families answer a number, most likely first. A shell or container's exit
@@ -208,20 +250,25 @@ static void family_order(long magnitude, bool negative, enum ew_family order[EW_
 	memcpy(order, o, sizeof(low));
 }
 
+/* Each family's entries with the number, in the family's number order. SIGRTMIN's entry
+ * answers for the real-time signals above it, and comes first: every other signal that has
+ * such a number is above SIGRTMIN in that order. */
 static void by_number(long magnitude, bool negative, int family, struct sink *k)
 {
 	enum ew_family order[EW_FAMILY_COUNT];
 
 	family_order(magnitude, negative, order);
-	for (size_t f = 0; f < EW_FAMILY_COUNT; f++)
-		for (size_t i = 0; i < ew_catalog_size; i++) {
-			const struct ew_entry *e = &ew_catalog[i];
-			if (e->family == order[f] && in_family(e, family) &&
-			    has_number(e, magnitude, negative))
-				add(k, (struct ew_match){
-					.entry = e, .kind = EW_MATCH_NUMBER, .as_name = e->name,
-					.system = -1, .number = magnitude});
-		}
+	for (size_t f = 0; f < EW_FAMILY_COUNT; f++) {
+		enum ew_family fam = order[f];
+		if (!in_family(fam, family))
+			continue;
+		if (fam == EW_FAMILY_SIGNAL && realtime_signal(magnitude, negative))
+			add(k, match_of((size_t)ew_catalog_rtmin, EW_MATCH_NUMBER, NULL, magnitude));
+		for (size_t i = first_number(fam, magnitude);
+		     i < ew_catalog_family_start[fam + 1] && magnitude_of(i) == magnitude; i++)
+			if (has_number(fam, ew_catalog_number[i], magnitude, negative))
+				add(k, match_of(i, EW_MATCH_NUMBER, NULL, magnitude));
+	}
 }
 
 /* systemctl's "203/EXEC": a status and its name, which must agree. */
@@ -236,15 +283,16 @@ static bool by_status_name(const char *q, size_t len, int family, struct sink *k
 		return false;
 	const char *name = q + digits + 1;
 	size_t name_len = len - digits - 1;
-	for (size_t i = 0; i < ew_catalog_size; i++) {
-		const struct ew_entry *e = &ew_catalog[i];
-		const char *sym = e->symbol;
-		if (e->family != EW_FAMILY_EXIT || e->number != n || !sym || !in_family(e, family))
+	if (!in_family(EW_FAMILY_EXIT, family))
+		return true;
+	for (size_t i = first_number(EW_FAMILY_EXIT, n);
+	     i < ew_catalog_family_start[EW_FAMILY_EXIT + 1] && magnitude_of(i) == n; i++) {
+		const char *sym = ew_catalog_str(ew_catalog_recs[i].symbol);
+		if (ew_catalog_number[i] != n || !sym)
 			continue;
 		sym += strncmp(sym, "EXIT_", 5) == 0 ? 5 : strncmp(sym, "EX_", 3) == 0 ? 3 : 0;
 		if (same_word(name, name_len, sym))
-			add(k, (struct ew_match){.entry = e, .kind = EW_MATCH_NAME,
-						 .as_name = e->name, .system = -1, .number = n});
+			add(k, match_of(i, EW_MATCH_NAME, NULL, n));
 	}
 	return true;
 }
@@ -318,10 +366,10 @@ const char *ew_os_names(void)
 
 /* The row of e that names number on sys: the first that has it, EAGAIN before EWOULDBLOCK;
  * -1 if none does. */
-static long row_on(const struct ew_entry *e, int sys, long number)
+static long row_on(const struct ew_entry_rec *e, int sys, long number)
 {
 	for (size_t r = 0; r < e->n_numbers; r++)
-		if (e->numbers[r].on[sys] == number)
+		if (ew_catalog_numbers[e->numbers + r].on[sys] == number)
 			return (long)r;
 	return -1;
 }
@@ -343,11 +391,13 @@ size_t ew_lookup_foreign(unsigned mask, long number, struct ew_match *out, size_
 		if (!(mask & (1u << sys)))
 			continue;
 		for (size_t i = 0; i < ew_catalog_size; i++) {
-			const struct ew_entry *e = &ew_catalog[i];
+			const struct ew_entry_rec *e = &ew_catalog_recs[i];
 			long r = row_on(e, sys, number);
 			int first = sys;
 			if (r < 0)
 				continue;
+			const struct ew_numbers_rec *row = &ew_catalog_numbers[e->numbers + r];
+			const char *as_name = ew_catalog_str(row->name);
 			for (int s = 0; s < sys; s++)
 				if ((mask & (1u << s)) && row_on(e, s, number) == r) {
 					first = s;
@@ -355,13 +405,13 @@ size_t ew_lookup_foreign(unsigned mask, long number, struct ew_match *out, size_
 				}
 			if (first == sys) {
 				add(&k, (struct ew_match){
-					.entry = e, .kind = EW_MATCH_FOREIGN,
-					.as_name = e->numbers[r].name, .system = sys,
+					.entry = ew_entry_at(i), .kind = EW_MATCH_FOREIGN,
+					.as_name = as_name, .system = sys,
 					.systems = 1u << sys, .number = number});
 				continue;
 			}
 			for (size_t w = 0; w < k.written; w++)
-				if (out[w].entry == e && out[w].as_name == e->numbers[r].name)
+				if (ew_entry_index(out[w].entry) == i && out[w].as_name == as_name)
 					out[w].systems |= 1u << sys;
 		}
 	}
@@ -440,15 +490,16 @@ size_t ew_suggest(const char *query, const struct ew_entry **out, size_t max, si
 	if (!found)
 		return 0;
 	for (size_t i = 0; i < ew_catalog_size; i++) {
-		const struct ew_entry *e = &ew_catalog[i];
+		const struct ew_entry_rec *e = &ew_catalog_recs[i];
 		unsigned best = UINT_MAX;
 		for (size_t k = 0; k < e->n_numbers; k++) {
-			unsigned d = distance(name, e->numbers[k].name);
+			const char *row = ew_catalog_str(ew_catalog_numbers[e->numbers + k].name);
+			unsigned d = distance(name, row);
 			best = d < best ? d : best;
 		}
 		/* Within two edits, and within a third of the name: "EIO" is no hint for "EX". */
 		if (best > 0 && best <= 2 && best * 3 <= len)
-			found[n++] = (struct candidate){e, best};
+			found[n++] = (struct candidate){ew_entry_at(i), best};
 	}
 	qsort(found, n, sizeof(*found), by_distance);
 	for (; out && written < n && written < max; written++)
@@ -539,13 +590,13 @@ size_t ew_search(const char *const *words, size_t n_words, const struct ew_entry
 		int sum = 0;
 		size_t w;
 		for (w = 0; w < n_words; w++) {
-			int s = word_score(&ew_catalog[i], words[w]);
+			int s = word_score(ew_entry_at(i), words[w]);
 			if (s == 0)
 				break;
 			sum += s;
 		}
 		if (w == n_words)
-			hits[n++] = (struct scored){&ew_catalog[i], sum};
+			hits[n++] = (struct scored){ew_entry_at(i), sum};
 	}
 	qsort(hits, n, sizeof(*hits), by_score);
 	for (; out && written < n && written < max; written++)

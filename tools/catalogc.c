@@ -831,7 +831,7 @@ static void check_text(struct parser *p)
 
 /* catalog/README.md, "Completeness": an entry Linux returns is proven or says why not, and
  * fixed; one it never returns says what seeing it means. */
-static bool complete(const struct entry *e)
+bool entry_complete(const struct entry *e)
 {
 	bool unchecked = e->repro_mode && starts_with(e->repro_mode, "unchecked: ");
 
@@ -853,7 +853,7 @@ static void check_proof(const struct entry *e)
 		lint(e->path, 1, "'returned: no' contradicts a reproduction: Linux never returns it");
 	if (e->returned && e->seen)
 		lint(e->path, 1, "'If you see it' belongs to entries with 'returned: no'");
-	if (EW_REQUIRE_PROOF && !complete(e))
+	if (EW_REQUIRE_PROOF && !entry_complete(e))
 		lint(e->path, 1, e->returned ?
 		     "incomplete: an entry needs meaning, causes, How to reproduce, Built-in "
 		     "reproduction and a fix (catalog/README.md, Completeness)" :
@@ -896,7 +896,7 @@ rest:
 
 /* catalog/README.md, "Confidence": high is earned by a reproduction, which the test suite runs
  * (tests/cli/repro.sh fails when one does not reproduce); low is "Linux never returns it". */
-static const char *confidence(const struct entry *e)
+const char *entry_confidence(const struct entry *e)
 {
 	if (e->repro_body.text)
 		return "EW_CONFIDENCE_HIGH";
@@ -1058,128 +1058,6 @@ void put_cstr(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static void put_list(FILE *out, const char *id, const char *what, const struct list *l)
-{
-	if (!l->n)
-		return;
-	fprintf(out, "static const char *const %s_%s[] = {\n", id, what);
-	for (size_t i = 0; i < l->n; i++) {
-		fputc('\t', out);
-		put_cstr(out, l->items[i]);
-		fputs(",\n", out);
-	}
-	fputs("};\n", out);
-}
-
-static void put_entry_tables(FILE *out, const struct entry *e, const char *id)
-{
-	put_list(out, id, "senders", &e->senders);
-	put_list(out, id, "sender_sources", &e->sender_sources);
-	put_list(out, id, "causes", &e->causes);
-	if (e->causes.n) {
-		fprintf(out, "static const char *const %s_cause_sources[] = {\n", id);
-		for (size_t i = 0; i < e->causes.n; i++) {
-			fputc('\t', out);
-			put_cstr(out, i < e->cause_sources.n ? e->cause_sources.items[i] : NULL);
-			fputs(",\n", out);
-		}
-		fputs("};\n", out);
-	}
-	for (size_t i = 0; i < e->n_fixes; i++) {
-		fprintf(out, "static const struct ew_code %s_fix%zu[] = {\n", id, i);
-		for (size_t k = 0; k < e->fixes[i].n_code; k++) {
-			fputs("\t{", out);
-			put_cstr(out, e->fixes[i].code[k].lang);
-			fputs(",\n\t", out);
-			put_cstr(out, e->fixes[i].code[k].text);
-			fputs("},\n", out);
-		}
-		fputs("};\n", out);
-	}
-	if (e->n_fixes) {
-		fprintf(out, "static const struct ew_fix %s_fixes[] = {\n", id);
-		for (size_t i = 0; i < e->n_fixes; i++) {
-			const struct fix *f = &e->fixes[i];
-			fputs("\t{", out);
-			put_cstr(out, f->title);
-			fputs(",\n\t", out);
-			put_cstr(out, f->when);
-			fprintf(out, ",\n\t%s_fix%zu, %zu,\n\t", id, i, f->n_code);
-			put_cstr(out, f->why);
-			fputs(",\n\t", out);
-			put_cstr(out, f->source);
-			fputs("},\n", out);
-		}
-		fputs("};\n", out);
-	}
-	put_list(out, id, "avoid", &e->avoid);
-	if (!e->n_numbers) {
-		put_list(out, id, "sources", &e->sources);
-		return;
-	}
-	fprintf(out, "static const struct ew_numbers %s_numbers[] = {\n", id);
-	for (size_t i = 0; i < e->n_numbers; i++) {
-		fprintf(out, "\t{\"%s\", {", e->numbers[i].name);
-		for (int k = 0; k < N_SYSTEMS; k++) {
-			if (e->numbers[i].on[k] == LONG_MIN)
-				fputs("EW_NO_NUMBER", out);
-			else
-				fprintf(out, "%ld", e->numbers[i].on[k]);
-			fputs(k + 1 < N_SYSTEMS ? ", " : "}},\n", out);
-		}
-	}
-	fputs("};\n", out);
-	put_list(out, id, "sources", &e->sources);
-}
-
-/* "\t.field = " then the string: every field of the entry by name. */
-static void put_field(FILE *out, const char *field, const char *value)
-{
-	fprintf(out, "\t.%s = ", field);
-	put_cstr(out, value);
-	fputs(",\n", out);
-}
-
-/* ".causes = e_X_causes, .n_causes = 3," or nothing when there are none. */
-static void put_array(FILE *out, const char *id, const char *field, size_t n)
-{
-	if (n)
-		fprintf(out, "\t.%s = %s_%s, .n_%s = %zu,\n", field, id, field, field, n);
-}
-
-static void put_entry(FILE *out, const struct entry *e, const char *id)
-{
-	fprintf(out, "\t{\n\t.family = %s, .name = \"%s\", .number = %d,\n",
-		family_find(e->family)->enum_name, e->name, e->number);
-	put_field(out, "message", e->message);
-	put_field(out, "title", e->title);
-	put_field(out, "category", e->category);
-	fprintf(out, "\t.common = %s, .complete = %s, .confidence = %s, .returned = %s,\n",
-		e->common ? "true" : "false", complete(e) ? "true" : "false", confidence(e),
-		e->returned ? "true" : "false");
-	put_field(out, "meaning", e->meaning);
-	put_field(out, "action", e->action);
-	fprintf(out, "\t.catchable = %s, .signal = %d,\n", e->catchable ? "true" : "false",
-		e->signal);
-	put_field(out, "symbol", e->symbol);
-	if (e->senders.n)
-		fprintf(out, "\t.senders = %s_senders, .sender_sources = %s_sender_sources, "
-			".n_senders = %zu,\n", id, id, e->senders.n);
-	put_array(out, id, "causes", e->causes.n);
-	if (e->causes.n)
-		fprintf(out, "\t.cause_sources = %s_cause_sources,\n", id);
-	put_field(out, "seen", e->seen);
-	put_field(out, "repro_command", e->repro_command);
-	put_field(out, "repro_output", e->repro_output);
-	put_field(out, "repro_call", e->repro_body.text ? e->repro_call : NULL);
-	put_field(out, "unreproduced", e->unreproduced);
-	put_array(out, id, "fixes", e->n_fixes);
-	put_array(out, id, "avoid", e->avoid.n);
-	put_array(out, id, "numbers", e->n_numbers);
-	put_array(out, id, "sources", e->sources.n);
-	fputs("\t},\n", out);
-}
-
 static int family_index(const char *family)
 {
 	return (int)(family_find(family) - families);
@@ -1201,7 +1079,6 @@ static int cmp_entry(const void *a, const void *b)
 static int write_c(const struct catalog *cat, const char *path)
 {
 	FILE *out = fopen(path, "w");
-	char id[64];
 
 	if (!out) {
 		fprintf(stderr, "catalogc: %s: %s\n", path, strerror(errno));
@@ -1209,18 +1086,7 @@ static int write_c(const struct catalog *cat, const char *path)
 	}
 	fputs("/* catalog_data.c: generated by tools/catalogc from catalog/. Do not edit. */\n"
 	      "#include <errno.h>\n#include <stddef.h>\n\n#include \"catalog.h\"\n\n", out);
-	for (size_t i = 0; i < cat->n; i++) {
-		snprintf(id, sizeof(id), "e_%s", cat->entries[i].name);
-		put_entry_tables(out, &cat->entries[i], id);
-		fputc('\n', out);
-	}
-	fprintf(out, "const struct ew_entry ew_catalog[%zu] = {\n", cat->n);
-	for (size_t i = 0; i < cat->n; i++) {
-		snprintf(id, sizeof(id), "e_%s", cat->entries[i].name);
-		put_entry(out, &cat->entries[i], id);
-	}
-	fprintf(out, "};\n\nconst size_t ew_catalog_size = %zu;\n\n", cat->n);
-	msg_put_c(out, &messages);
+	put_tables(out, cat->entries, cat->n, &messages);
 	if (fclose(out) != 0) {
 		fprintf(stderr, "catalogc: %s: %s\n", path, strerror(errno));
 		return -1;

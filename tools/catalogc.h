@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 void lint(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -119,6 +120,15 @@ char *read_paragraphs(struct parser *p, const char *stop_at);
 /* A fenced block: ```info, lines, ```. Returns the text; *lang gets the info string. */
 char *read_fence(struct parser *p, char **lang);
 
+/* catalog/README.md, "Completeness" and "Confidence" (tools/catalogc.c). */
+bool entry_complete(const struct entry *e);
+const char *entry_confidence(const struct entry *e); /* "EW_CONFIDENCE_HIGH" */
+/* The tables of lib/catalog.h: entries, lists, the lookup index, the Messages items and the
+ * string blob (tools/tables.c). */
+struct msg_items;
+void put_tables(FILE *out, const struct entry *entries, size_t n,
+		const struct msg_items *messages);
+
 /* ---- families (tools/families.c): what differs between errno, signal, exit, ... ------- */
 
 struct family {
@@ -181,7 +191,12 @@ struct msg_items {
  * whose headings group items), appending them to out and leaving *i after them. */
 void msg_parse(const char *path, char **lines, size_t n_lines, size_t *i, const char *entry,
 	       bool forms, struct msg_items *out);
-/* The table ew_catalog_messages[] in the generated C file. */
-void msg_put_c(FILE *out, const struct msg_items *items);
+/* The catalog's strings, each once (tools/tables.c). */
+struct blob;
+/* The offset of s in the blob, adding it the first time; 0 for NULL. */
+uint32_t blob_intern(struct blob *b, const char *s);
+
+/* The table ew_catalog_messages[] in the generated C file, its strings in b. */
+void msg_put_c(FILE *out, struct blob *b, const struct msg_items *items);
 
 #endif

@@ -176,7 +176,7 @@ void msg_parse(const char *path, char **lines, size_t n_lines, size_t *i, const 
 		lint(path, (int)*i, "Messages: no items");
 }
 
-void msg_put_c(FILE *out, const struct msg_items *items)
+void msg_put_c(FILE *out, struct blob *b, const struct msg_items *items)
 {
 	static const char *const kinds[] = {
 		[MSG_PATTERN] = "EW_MSG_PATTERN", [MSG_NOT] = "EW_MSG_NOT",
@@ -189,13 +189,11 @@ void msg_put_c(FILE *out, const struct msg_items *items)
 		const char *fields[] = {m->entry, m->text, m->ecosystem, m->numbers, m->family,
 					m->example, m->source};
 		fprintf(out, "\t{%s", kinds[m->kind]);
-		for (size_t f = 0; f < sizeof(fields) / sizeof(*fields); f++) {
-			fputs(", ", out);
-			put_cstr(out, fields[f]);
-		}
+		for (size_t f = 0; f < sizeof(fields) / sizeof(*fields); f++)
+			fprintf(out, ", %u", blob_intern(b, fields[f]));
 		fputs("},\n", out);
 	}
 	/* One more, so that an empty catalog still makes a valid array. */
-	fprintf(out, "\t{EW_MSG_MARKER, NULL, NULL, NULL, NULL, NULL, NULL, NULL},\n};\n"
+	fprintf(out, "\t{EW_MSG_MARKER, 0, 0, 0, 0, 0, 0, 0},\n};\n"
 		     "const size_t ew_catalog_n_messages = %zu;\n", items->n);
 }

@@ -1,5 +1,5 @@
 /* patternc: compiles the recogniser's patterns into one vectorscan database at build time.
- * It reads the compiled catalog (ew_catalog[], ew_catalog_messages[]) and glibc's translated
+ * It reads the compiled catalog (ew_entry_at(), ew_catalog_messages[]) and glibc's translated
  * strerror texts (the libc.mo catalogs of Debian's libc-l10n), and writes identify_data.c:
  * the pattern table that lib/identify/ verifies matches against, and the serialized database.
  *
@@ -26,7 +26,7 @@
 
 struct pattern {
 	enum ew_pattern_kind kind;
-	int entry;   /* index in ew_catalog, or -1 */
+	int entry;   /* index for ew_entry_at(), or -1 */
 	int message; /* index in ew_catalog_messages, or -1 */
 	char lang[16];
 	char *text;
@@ -70,10 +70,10 @@ static void add(enum ew_pattern_kind kind, int entry, int message, const char *l
 static int entry_index(const char *name)
 {
 	for (size_t i = 0; i < ew_catalog_size; i++) {
-		if (strcmp(ew_catalog[i].name, name) == 0)
+		if (strcmp(ew_entry_at(i)->name, name) == 0)
 			return (int)i;
-		for (size_t k = 1; k < ew_catalog[i].n_numbers; k++)
-			if (strcmp(ew_catalog[i].numbers[k].name, name) == 0)
+		for (size_t k = 1; k < ew_entry_at(i)->n_numbers; k++)
+			if (strcmp(ew_entry_at(i)->numbers[k].name, name) == 0)
 				return (int)i;
 	}
 	return -1;
@@ -96,8 +96,8 @@ static bool shell_reported(const struct ew_entry *e)
 	if (e->family != EW_FAMILY_SIGNAL || strncmp(e->message, "Real-time", 9) == 0)
 		return false;
 	for (size_t i = 0; i < ew_catalog_size; i++)
-		if (ew_catalog[i].family == EW_FAMILY_ERRNO &&
-		    strcasecmp(ew_catalog[i].message, e->message) == 0)
+		if (ew_entry_at(i)->family == EW_FAMILY_ERRNO &&
+		    strcasecmp(ew_entry_at(i)->message, e->message) == 0)
 			return false;
 	return true;
 }
@@ -105,7 +105,7 @@ static bool shell_reported(const struct ew_entry *e)
 static int entry_of_message(const char *text)
 {
 	for (size_t i = 0; i < ew_catalog_size; i++)
-		if (message_recognised(&ew_catalog[i]) && strcmp(ew_catalog[i].message, text) == 0)
+		if (message_recognised(ew_entry_at(i)) && strcmp(ew_entry_at(i)->message, text) == 0)
 			return (int)i;
 	return -1;
 }
@@ -238,7 +238,7 @@ static void read_catalog(void)
 	};
 
 	for (size_t i = 0; i < ew_catalog_size; i++) {
-		const struct ew_entry *e = &ew_catalog[i];
+		const struct ew_entry *e = ew_entry_at(i);
 		for (size_t k = 0; k < e->n_numbers; k++)
 			add(EW_PAT_NAME, (int)i, -1, "", e->numbers[k].name);
 		/* A kernel code has no numbers table; an exit status's name is a number, which is
@@ -252,8 +252,8 @@ static void read_catalog(void)
 	}
 	for (size_t m = 0; m < ew_catalog_n_messages; m++) {
 		const struct ew_message *msg = &ew_catalog_messages[m];
-		int e = msg->entry ? entry_index(msg->entry) : -1;
-		add(kinds[msg->kind], e, (int)m, "", msg->text);
+		int e = msg->entry ? entry_index(ew_catalog_str(msg->entry)) : -1;
+		add(kinds[msg->kind], e, (int)m, "", ew_catalog_str(msg->text));
 	}
 }
 

@@ -197,11 +197,21 @@ void put_repros(FILE *out, const struct entry *entries, size_t n)
 	/* The #line above moved the file's idea of itself; give it back. */
 	fputs("#line 1 \"catalog_data.c (generated)\"\n", out);
 	fprintf(out, "const struct ew_repro_case ew_catalog_repros[%zu] = {\n", k ? k : 1);
-	for (size_t i = 0; i < k; i++)
-		fprintf(out, "\t{\"%s\", ew_repro_fn_%s},\n", with[i]->name, with[i]->name);
+	for (size_t i = 0; i < k; i++) {
+		if (strlen(with[i]->name) >= 32) { /* EW_REPRO_NAME_MAX, lib/catalog.h */
+			fprintf(stderr, "catalogc: %s: the name is too long for ew_repro_case\n",
+				with[i]->name);
+			exit(1);
+		}
+		fprintf(out, "\t{\"%s\"},\n", with[i]->name);
+	}
 	if (!k)
-		fputs("\t{NULL, NULL},\n", out);
+		fputs("\t{\"\"},\n", out);
 	fprintf(out, "};\nconst size_t ew_catalog_n_repros = %zu;\n\n", k);
+	fputs("ew_repro_body *ew_catalog_repro_fn(size_t i)\n{\n\tswitch (i) {\n", out);
+	for (size_t i = 0; i < k; i++)
+		fprintf(out, "\tcase %zu: return ew_repro_fn_%s;\n", i, with[i]->name);
+	fputs("\tdefault: return NULL;\n\t}\n}\n", out);
 	free(with);
 }
 

@@ -13,7 +13,7 @@
 
 /* One piece of evidence for one error. */
 struct claim {
-	int entry;              /* index in ew_catalog */
+	int entry;              /* index for ew_entry_at() */
 	const char *how, *lang, *ecosystem;
 	int eco_rank;           /* 2: a form said it, 1: a pattern, 0: none */
 	int system;             /* -1: Linux */
@@ -62,7 +62,7 @@ static int entry_by_name(const char *name, int family)
 	if (ew_lookup_in(name, family, &m, 1, NULL) != 1 ||
 	    (m.kind != EW_MATCH_NAME && m.kind != EW_MATCH_ALIAS))
 		return -1;
-	return (int)(m.entry - ew_catalog);
+	return (int)ew_entry_index(m.entry);
 }
 
 /* The family's entry (a signal, an exit status) with this number on Linux, or -1. */
@@ -72,21 +72,20 @@ static int family_entry_by_number(int family, long number)
 	struct ew_match m;
 
 	snprintf(q, sizeof(q), "%s%ld", family == EW_FAMILY_RESOLVER ? "-" : "", number);
-	return ew_lookup_in(q, family, &m, 1, NULL) == 1 ? (int)(m.entry - ew_catalog) : -1;
+	return ew_lookup_in(q, family, &m, 1, NULL) == 1 ? (int)ew_entry_index(m.entry) : -1;
 }
 
 /* The errno whose number on system (-1: Linux) is number, or -1. On Linux, a number no errno
  * has may be a kernel-internal code that leaked ("error -517"). */
 static int entry_by_number(int system, long number)
 {
-	for (size_t i = 0; i < ew_catalog_size; i++) {
-		const struct ew_entry *e = &ew_catalog[i];
-		if (e->family != EW_FAMILY_ERRNO)
-			continue;
+	for (size_t i = ew_catalog_family_start[EW_FAMILY_ERRNO];
+	     i < ew_catalog_family_start[EW_FAMILY_ERRNO + 1]; i++) {
+		const struct ew_entry_rec *e = &ew_catalog_recs[i];
 		if (system < 0 && e->number == number)
 			return (int)i;
 		for (size_t k = 0; system >= 0 && k < e->n_numbers; k++)
-			if (e->numbers[k].on[system] == number)
+			if (ew_catalog_numbers[e->numbers + k].on[system] == number)
 				return (int)i;
 	}
 	return system < 0 ? family_entry_by_number(EW_FAMILY_KERNEL, number) : -1;
@@ -125,7 +124,7 @@ static bool read_number(const struct ew_cand *c, const struct claim *cl, size_t 
 			struct claim *out)
 {
 	int sys[EW_SYS_COUNT + 1];
-	size_t n = systems_of(message_of(c)->numbers, sys, EW_SYS_COUNT + 1);
+	size_t n = systems_of(ew_catalog_str(message_of(c)->numbers), sys, EW_SYS_COUNT + 1);
 	bool any_text = false;
 
 	for (size_t i = 0; i < n_cl; i++)
@@ -223,14 +222,14 @@ static bool make_claim(const struct ew_cand *c, const struct claim *cl, size_t n
 		return true;
 	case EW_PAT_PATTERN:
 		out->how = "pattern";
-		out->ecosystem = m->ecosystem;
+		out->ecosystem = ew_catalog_str(m->ecosystem);
 		out->eco_rank = 1;
 		return true;
 	case EW_PAT_FORM:
-		out->ecosystem = m->ecosystem;
+		out->ecosystem = ew_catalog_str(m->ecosystem);
 		out->eco_rank = 2;
 		if (m->family)
-			return family_claim(c, ew_family_parse(m->family), out);
+			return family_claim(c, ew_family_parse(ew_catalog_str(m->family)), out);
 		if (c->name[0]) {
 			out->how = "name";
 			out->entry = entry_by_name(c->name, EW_FAMILY_ERRNO);
@@ -288,7 +287,7 @@ static size_t add_claim(struct claim *cl, size_t n, const struct claim *c)
 static void to_hit(const struct claim *c, const char *marker, const char *line, size_t len,
 		   struct ew_hit *h)
 {
-	const struct ew_entry *e = &ew_catalog[c->entry];
+	const struct ew_entry *e = ew_entry_at((size_t)c->entry);
 
 	*h = (struct ew_hit){.entry = e, .family = ew_family_key(e->family),
 			     .name = e->name, .how = c->how, .lang = c->lang,
@@ -322,7 +321,7 @@ size_t ew_decide(struct ew_cand *c, size_t n, const char *line, size_t len, stru
 				continue;
 			if (kind_of(&c[i]) == EW_PAT_MARKER) {
 				if (!marker)
-					marker = message_of(&c[i])->ecosystem;
+					marker = ew_catalog_str(message_of(&c[i])->ecosystem);
 				continue;
 			}
 			if (make_claim(&c[i], cl, n_cl, line, len, &one))

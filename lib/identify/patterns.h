@@ -21,7 +21,7 @@ enum ew_pattern_kind {
 
 struct ew_pattern {
 	int kind;    /* enum ew_pattern_kind */
-	int entry;   /* index in ew_catalog[], or -1 */
+	int entry;   /* index for ew_entry_at(), or -1 */
 	int message; /* index in ew_catalog_messages[], or -1 */
 	/* Offsets into ew_pattern_strings, not pointers: a table of 17,000 pointers would cost
 	 * every start of errwhy, a plain lookup too, 34,000 relocations. */

@@ -218,9 +218,11 @@ char *ew_repro_value_words(enum ew_family family, int v)
 	const char *name = ew_family_number_name(family, v);
 	const struct ew_entry *e = NULL;
 
-	for (size_t i = 0; name && i < ew_catalog_size && !e; i++)
-		if (ew_catalog[i].family == family && strcmp(ew_catalog[i].name, name) == 0)
-			e = &ew_catalog[i];
+	/* A name means the family is one of ours: ew_family_number_name() found it there. */
+	for (size_t i = name ? ew_catalog_family_start[family] : 0;
+	     name && i < ew_catalog_family_start[family + 1] && !e; i++)
+		if (strcmp(ew_catalog_str(ew_catalog_recs[i].name), name) == 0)
+			e = ew_entry_at(i);
 	switch (family) {
 	case EW_FAMILY_ERRNO:
 		return name ? format("%s (%s)", name, strerror(v))
@@ -413,7 +415,8 @@ int ew_repro_run(const struct ew_entry *e, struct ew_repro_report *out)
 		return -EINVAL;
 	if (!(c = case_of(e)))
 		return -ENOENT;
-	rc = ew_repro_run_fn(c->fn, e->family, e->number, EW_REPRO_TIME_LIMIT_MS, out);
+	rc = ew_repro_run_fn(ew_catalog_repro_fn((size_t)(c - ew_catalog_repros)), e->family,
+			     e->number, EW_REPRO_TIME_LIMIT_MS, out);
 	if (rc == 0)
 		out->entry = e;
 	return rc;
@@ -452,8 +455,11 @@ const char *ew_family_number_name(enum ew_family family, int number)
 {
 	if (number == 0 && family == EW_FAMILY_ERRNO)
 		return "success";
-	for (size_t i = 0; i < ew_catalog_size; i++)
-		if (ew_catalog[i].family == family && ew_catalog[i].number == number)
-			return ew_catalog[i].name;
+	if ((unsigned)family >= EW_FAMILY_COUNT)
+		return NULL;
+	for (size_t i = ew_catalog_family_start[family]; i < ew_catalog_family_start[family + 1];
+	     i++)
+		if (ew_catalog_number[i] == number)
+			return ew_catalog_str(ew_catalog_recs[i].name);
 	return NULL;
 }

@@ -251,25 +251,26 @@ static void test_catalog_examples(void **state)
 	int failures = 0;
 	for (size_t i = 0; i < ew_catalog_n_messages; i++) {
 		const struct ew_message *m = &ew_catalog_messages[i];
-		const char *want = m->entry;
-		size_t n = identify(m->example);
-		bool found = false, of_family = !m->family;
+		const char *want = ew_catalog_str(m->entry), *family = ew_catalog_str(m->family);
+		const char *text = ew_catalog_str(m->text), *example = ew_catalog_str(m->example);
+		size_t n = identify(example);
+		bool found = false, of_family = !family;
 		for (size_t k = 0; k < n && want; k++)
 			found |= strcmp(hits[k].name, want) == 0;
-		for (size_t k = 0; k < n && m->family; k++)
-			of_family |= strcmp(hits[k].family, m->family) == 0;
+		for (size_t k = 0; k < n && family; k++)
+			of_family |= strcmp(hits[k].family, family) == 0;
 		if (m->kind == EW_MSG_PATTERN) {
 			if (!found) {
 				print_error("%s: example not recognised as %s: %s\n",
-					    m->text, want, m->example);
+					    text, want, example);
 				failures++;
 			}
 		} else if (m->kind == EW_MSG_NOT && found) {
-			print_error("not: '%s': example recognised as %s\n", m->text, want);
+			print_error("not: '%s': example recognised as %s\n", text, want);
 			failures++;
 		} else if (m->kind == EW_MSG_FORM && (n == 0 || !of_family)) {
-			print_error("form '%s': example recognises no %s: %s\n", m->text,
-				    m->family ? m->family : "error", m->example);
+			print_error("form '%s': example recognises no %s: %s\n", text,
+				    family ? family : "error", example);
 			failures++;
 		}
 	}
