@@ -7,7 +7,7 @@ build="gcc libc6-dev meson ninja-build pkgconf libjansson-dev libmnl-dev scdoc
 	libvectorscan-dev zlib1g-dev libc-l10n libmicrohttpd-dev libacl1-dev"
 test="libcmocka-dev python3 man-db manpages manpages-dev valgrind iproute2 procps psmisc
 	mingw-w64-common linux-libc-dev-alpha-cross linux-libc-dev-mips-cross
-	linux-libc-dev-hppa-cross linux-libc-dev-sparc64-cross linux-headers-amd64 musl-dev systemd openssh-client clang libclang-rt-14-dev shellcheck util-linux chromium
+	linux-libc-dev-hppa-cross linux-libc-dev-sparc64-cross linux-headers-amd64 musl-dev systemd openssh-client clang libclang-rt-14-dev shellcheck util-linux mount acl e2fsprogs chromium
 	wrk curl"
 bench="hyperfine moreutils lsof jq ripgrep nginx-light"
 
