@@ -136,3 +136,41 @@ void ew_cli_did_you_mean(FILE *out, const char *query)
 		fprintf(out, "%s %s", i ? (i + 1 == n ? " or" : ",") : "", near[i]->name);
 	fputc('?', out);
 }
+
+int ew_cli_parse_args(const struct ew_cli_args *a, int argc, char **argv, void *ctx)
+{
+	char shortopts[32];
+	int c, r;
+
+	snprintf(shortopts, sizeof(shortopts), "+:h%s", a->shortopts);
+	optind = 1; /* nothing in errwhy runs getopt before a subcommand does */
+	opterr = 0;
+	/* "+" makes getopt stop at an operand instead of permuting argv; the operand is taken
+	 * here and the options after it are parsed on. */
+	while (optind < argc) {
+		if (argv[optind][0] != '-' || argv[optind][1] == '\0') {
+			if ((r = a->operand(argv[optind++], ctx)))
+				return r;
+			continue;
+		}
+		c = getopt_long(argc, argv, shortopts, a->longopts, NULL);
+		if (c == -1)
+			break;
+		if (c == 'h') {
+			fputs(a->usage, stdout);
+			return -1;
+		}
+		if (c == ':')
+			return ew_cli_usage_error(a->command, "%s needs a value",
+						  ew_cli_quote(argv[optind - 1]));
+		if (c == '?')
+			return ew_cli_usage_error(a->command, "unknown option '%s'",
+						  ew_cli_quote(argv[optind - 1]));
+		if ((r = a->option(c, optarg, ctx)))
+			return r;
+	}
+	for (; optind < argc; optind++)
+		if ((r = a->operand(argv[optind], ctx)))
+			return r;
+	return 0;
+}

@@ -3,6 +3,7 @@
 #ifndef ERRWHY_CLI_H
 #define ERRWHY_CLI_H
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
 
@@ -41,6 +42,21 @@ int ew_cli_vusage_error(const char *command, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 /* Prints "errwhy: " and the message to stderr, and returns code, for `return ew_cli_fail(...)`. */
 int ew_cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* How a subcommand with operands reads its command line (errwhy port 3000 --json, errwhy path
+ * --as nobody /srv/x): options by getopt_long, operands wherever they stand, before or after
+ * the options; "--" ends the options, so an operand may start with "-". */
+struct ew_cli_args {
+	const char *command;           /* "errwhy path", for the messages */
+	const char *shortopts;         /* getopt's, without the leading "+:"; -h is --help */
+	const struct option *longopts; /* with {"help", no_argument, NULL, 'h'} */
+	const char *usage;             /* printed on stdout for --help */
+	int (*operand)(const char *arg, void *ctx);        /* 0 or an exit code */
+	int (*option)(int c, const char *value, void *ctx); /* 0 or an exit code */
+};
+/* Reads argv[1..] (argv[0] is the subcommand's name). Returns 0, -1 once --help is printed,
+ * or the exit code of a wrong command line (the message is on stderr). */
+int ew_cli_parse_args(const struct ew_cli_args *a, int argc, char **argv, void *ctx);
 
 /* The subcommands. Each takes the arguments after its own name and returns an exit code. */
 int ew_cmd_lookup(int argc, char **argv);

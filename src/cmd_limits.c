@@ -53,6 +53,29 @@ static int take_pid(const char *text, struct limits_options *o)
 	return 0;
 }
 
+static int parse_option(int c, const char *value, struct limits_options *o)
+{
+	if (c == OPT_JSON) {
+		o->json = true;
+	} else if (c == OPT_COLOR) {
+		if (ew_cli_color_mode(value) < 0)
+			return usage_error("--color takes auto, always or never, not '%s'", value);
+		o->color = (enum ew_color_mode)ew_cli_color_mode(value);
+	}
+	return 0;
+}
+
+/* ew_cli_parse_args() calls these with the options struct as ctx. */
+static int operand(const char *arg, void *o)
+{
+	return take_pid(arg, o);
+}
+
+static int option(int c, const char *value, void *o)
+{
+	return parse_option(c, value, o);
+}
+
 static int parse_args(int argc, char **argv, struct limits_options *o)
 {
 	static const struct option longopts[] = {
@@ -62,39 +85,13 @@ static int parse_args(int argc, char **argv, struct limits_options *o)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	int c, r;
+	static const struct ew_cli_args args = {
+		.command = "errwhy limits", .shortopts = "", .longopts = longopts,
+		.usage = usage_text, .operand = operand, .option = option};
+	int r;
 
-	optind = 1; /* argv[0] is "limits" */
-	opterr = 0;
-	while (optind < argc) {
-		if (argv[optind][0] != '-' || argv[optind][1] == '\0') {
-			if ((r = take_pid(argv[optind++], o)))
-				return r;
-			continue;
-		}
-		c = getopt_long(argc, argv, "+:h", longopts, NULL);
-		if (c == -1)
-			break;
-		if (c == 'h') {
-			fputs(usage_text, stdout);
-			return -1;
-		}
-		if (c == ':')
-			return usage_error("%s needs a value", argv[optind - 1]);
-		if (c == '?')
-			return usage_error("unknown option '%s'", argv[optind - 1]);
-		if (c == OPT_JSON) {
-			o->json = true;
-		} else if (c == OPT_COLOR) {
-			if (ew_cli_color_mode(optarg) < 0)
-				return usage_error("--color takes auto, always or never, not '%s'",
-						   optarg);
-			o->color = (enum ew_color_mode)ew_cli_color_mode(optarg);
-		}
-	}
-	for (; optind < argc; optind++)
-		if ((r = take_pid(argv[optind], o)))
-			return r;
+	if ((r = ew_cli_parse_args(&args, argc, argv, o)))
+		return r;
 	return 0;
 }
 

@@ -93,6 +93,17 @@ static int parse_option(int c, const char *arg, struct path_options *o)
 	}
 }
 
+/* ew_cli_parse_args() calls these with the options struct as ctx. */
+static int operand(const char *arg, void *o)
+{
+	return take_path(arg, o);
+}
+
+static int option(int c, const char *value, void *o)
+{
+	return parse_option(c, value, o);
+}
+
 static int parse(int argc, char **argv, struct path_options *o)
 {
 	static const struct option longopts[] = {
@@ -105,36 +116,14 @@ static int parse(int argc, char **argv, struct path_options *o)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	int c, r;
+	static const struct ew_cli_args args = {
+		.command = "errwhy path", .shortopts = "", .longopts = longopts,
+		.usage = usage_text, .operand = operand, .option = option};
+	int r;
 
 	*o = (struct path_options){.q.op = EW_PATH_READ, .color = EW_COLOR_AUTO};
-	optind = 1;
-	opterr = 0;
-	/* As errwhy port does: operands are taken where they stand, options after them too;
-	 * "--" ends the options, so a PATH may start with "-". */
-	while (optind < argc) {
-		if (argv[optind][0] != '-' || argv[optind][1] == '\0') {
-			if ((r = take_path(argv[optind++], o)))
-				return r;
-			continue;
-		}
-		c = getopt_long(argc, argv, "+:h", longopts, NULL);
-		if (c == -1)
-			break;
-		if (c == 'h') {
-			fputs(usage_text, stdout);
-			return -1;
-		}
-		if (c == ':')
-			return usage_error("%s needs a value", ew_cli_quote(argv[optind - 1]));
-		if (c == '?')
-			return usage_error("unknown option '%s'", ew_cli_quote(argv[optind - 1]));
-		if ((r = parse_option(c, optarg, o)))
-			return r;
-	}
-	for (; optind < argc; optind++)
-		if ((r = take_path(argv[optind], o)))
-			return r;
+	if ((r = ew_cli_parse_args(&args, argc, argv, o)))
+		return r;
 	if (!o->q.path || !o->q.path[0])
 		return usage_error("which path? Give one PATH");
 	if (o->q.rename_to && o->has_for)

@@ -200,6 +200,17 @@ static int parse_option(int c, const char *arg, struct port_options *o)
 	return 0;
 }
 
+/* ew_cli_parse_args() calls these with the options struct as ctx. */
+static int operand(const char *arg, void *o)
+{
+	return take_port(arg, o);
+}
+
+static int option(int c, const char *value, void *o)
+{
+	return parse_option(c, value, o);
+}
+
 static int parse(int argc, char **argv, struct port_options *o)
 {
 	static const struct option longopts[] = {
@@ -222,37 +233,15 @@ static int parse(int argc, char **argv, struct port_options *o)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	int c, r;
+	static const struct ew_cli_args args = {
+		.command = "errwhy port", .shortopts = "y", .longopts = longopts,
+		.usage = usage_text, .operand = operand, .option = option};
+	int r;
 
 	*o = (struct port_options){.timeout = -1, .settle = 1.5, .signal = SIGTERM,
 				   .color = EW_COLOR_AUTO};
-	optind = 1; /* argv[0] is "port"; nothing in errwhy runs getopt before this */
-	opterr = 0;
-	/* "+" makes getopt stop at an operand instead of permuting argv; the operand (PORT) is
-	 * taken here and the options after it are parsed on. */
-	while (optind < argc) {
-		if (argv[optind][0] != '-' || argv[optind][1] == '\0') {
-			if ((r = take_port(argv[optind++], o)))
-				return r;
-			continue;
-		}
-		c = getopt_long(argc, argv, "+:hy", longopts, NULL);
-		if (c == -1)
-			break;
-		if (c == 'h') {
-			fputs(usage_text, stdout);
-			return -1;
-		}
-		if (c == ':')
-			return usage_error("%s needs a value", ew_cli_quote(argv[optind - 1]));
-		if (c == '?')
-			return usage_error("unknown option '%s'", ew_cli_quote(argv[optind - 1]));
-		if ((r = parse_option(c, optarg, o)))
-			return r;
-	}
-	for (; optind < argc; optind++)
-		if ((r = take_port(argv[optind], o)))
-			return r;
+	if ((r = ew_cli_parse_args(&args, argc, argv, o)))
+		return r;
 	return check_options(o);
 }
 
