@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,16 +143,6 @@ static int read_real_uid(int pid, uint32_t *uid)
 	return r;
 }
 
-static char *user_name(uint32_t uid)
-{
-	struct passwd pw, *found = NULL;
-	char buf[4096];
-
-	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &found) != 0 || !found)
-		return NULL;
-	return strdup(found->pw_name);
-}
-
 /* Who the process is: comm and what runs it (unit, container), from process.c; the user is
  * the real uid's, which the per-user limits count by. */
 static int read_identity(struct ew_limits_report *r)
@@ -174,7 +163,7 @@ static int read_identity(struct ew_limits_report *r)
 			r->user = h.user;
 			h.user = NULL;
 		} else {
-			r->user = user_name(r->uid);
+			r->user = ew_user_name(r->uid);
 		}
 	}
 	ew_proc_clear(&h);

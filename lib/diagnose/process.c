@@ -338,7 +338,7 @@ static int read_uid(int pid, struct ew_port_holder *h)
 	return r;
 }
 
-static char *user_name(uint32_t uid)
+char *ew_user_name(uint32_t uid)
 {
 	struct passwd pw, *found = NULL;
 	char buf[4096];
@@ -376,7 +376,7 @@ int ew_proc_read(int pid, struct ew_port_holder *h)
 	if ((r = read_cmdline(pid, h)) < 0 || (r = read_uid(pid, h)) < 0 ||
 	    (r = read_cgroup(pid, h)) < 0 || (r = read_proxy(h)) < 0)
 		goto fail;
-	h->user = user_name(h->uid);
+	h->user = ew_user_name(h->uid);
 	h->terminal = terminal_name(f.tty_nr);
 	return 0;
 fail:
