@@ -80,6 +80,15 @@ int ew_proc_holds(int pid, const uint64_t *inodes, size_t n);
 /* Reads what a report says about pid. -ESRCH when it is gone. */
 int ew_proc_read(int pid, struct ew_port_holder *h);
 void ew_proc_clear(struct ew_port_holder *h);
+/* One record of getdents64(2), which the /proc walks call straight into a stack buffer. */
+struct ew_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
 /* The name of a uid (getpwuid_r), malloc'ed, or NULL when it has none. */
 char *ew_user_name(uint32_t uid);
 /* The parent of pid, or a negative errno. */

@@ -8,15 +8,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "diagnose.h"
 #include "limits.h"
-
-struct linux_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
 
 /* The links that are not sockets or pipes, kept to group them: each one's text. */
 struct keys {
@@ -132,7 +125,7 @@ static int read_links(int dfd, struct ew_limits_fds *f, struct keys *k)
 		if (n == 0)
 			return 0;
 		for (long off = 0; off < n;) {
-			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
+			struct ew_dirent64 *d = (struct ew_dirent64 *)(dents + off);
 			ssize_t len;
 			const char *kind;
 

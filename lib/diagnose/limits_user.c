@@ -13,6 +13,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "diagnose.h"
 #include "limits.h"
 
 /* A walk of fewer processes stays on one thread (as in scan.c: a second one costs about
@@ -20,14 +21,6 @@
 #define PARALLEL_MIN 64
 
 #define INOTIFY_LEN (sizeof("anon_inode:inotify") - 1)
-
-struct linux_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
 
 /* What one thread of the walk has counted; the threads' are added up at the end. */
 struct tally {
@@ -136,7 +129,7 @@ static bool read_inotify(struct walk *w, int pid, uint64_t *instances, uint64_t 
 		 * fills it until the next entry does not fit. That saves a call per process. */
 		bool last = (size_t)n + 512 <= sizeof(dents);
 		for (long off = 0; off < n && !denied;) {
-			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
+			struct ew_dirent64 *d = (struct ew_dirent64 *)(dents + off);
 			ssize_t len;
 
 			off += d->d_reclen;
@@ -237,7 +230,7 @@ static int list_pids(struct walk *w)
 		if (n <= 0)
 			break;
 		for (long off = 0; off < n;) {
-			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
+			struct ew_dirent64 *d = (struct ew_dirent64 *)(dents + off);
 			char *end;
 			long pid = strtol(d->d_name, &end, 10);
 

@@ -170,14 +170,6 @@ static void note_unreadable(struct scanner *s, int pid)
 /* The fd entries are read with getdents64 straight into a stack buffer and each link with
  * readlinkat relative to the fd directory: no stdio, no allocation, one path component per
  * lookup. This loop is the whole cost of a scan. */
-struct linux_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
-
 /* Reads the links of the fd directory fd on behalf of c, records the targets found and, with
  * remember, c's first inodes. Returns whether the links were denied: the directory opens for
  * a process of our uid, but each link is checked for ptrace access, which a process with
@@ -193,7 +185,7 @@ static bool read_fds(struct scanner *s, struct cand *c, int fd, bool remember)
 		if (n <= 0)
 			return n < 0 && (errno == EACCES || errno == EPERM);
 		for (long off = 0; off < n;) {
-			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
+			struct ew_dirent64 *d = (struct ew_dirent64 *)(dents + off);
 			ssize_t len;
 			uint64_t ino;
 			bool is_socket;
