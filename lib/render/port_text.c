@@ -201,15 +201,17 @@ static void unknown_holder(struct ew_buf *b, const struct ew_port_report *r,
 		ew_buf_puts(b, "a process (holders not looked for)");
 	else if (r->proc_view == EW_PROC_MISSING)
 		ew_buf_puts(b, "a process errwhy cannot name: /proc is not mounted here");
+	/* Before the unreadable ones: with hidepid another user's holder is not even listed,
+	 * whatever other processes errwhy could list but not read. */
+	else if (r->proc_view == EW_PROC_HIDEPID && !yours && r->caller_uid != 0)
+		ew_buf_printf(b, "a process of uid %u, which /proc hides from you (it is mounted "
+				 "with hidepid)",
+			      (unsigned)s->uid);
 	else if (r->unreadable && yours)
 		ew_buf_printf(b, "a process of yours (uid %u) whose open files errwhy may not read",
 			      (unsigned)s->uid);
 	else if (r->unreadable)
 		ew_buf_printf(b, "a process errwhy may not read (the socket's owner is uid %u)",
-			      (unsigned)s->uid);
-	else if (r->proc_view == EW_PROC_HIDEPID && !yours && r->caller_uid != 0)
-		ew_buf_printf(b, "a process of uid %u, which /proc hides from you (it is mounted "
-				 "with hidepid)",
 			      (unsigned)s->uid);
 	else
 		ew_buf_puts(b, "no process in this PID namespace (another container's?)");
