@@ -445,12 +445,29 @@ static int diagnose_limits(const struct options *o, const struct ew_match *m, si
 	return EW_EXIT_OK;
 }
 
+/* An option about this machine that no page answered shows nothing: say so, not silence. */
+static void unused_options(const struct options *o, const struct ew_match *m, size_t n)
+{
+	if (o->path && !any_page(m, n, ew_path_applies))
+		fprintf(stderr, "errwhy: --path is judged on the pages of file errors (ENOENT, "
+				"EACCES, EROFS, ENOSPC, ...); none of these is one\n");
+	if (o->host && !any_page(m, n, ew_resolv_applies))
+		fprintf(stderr, "errwhy: --host is checked on the pages of getaddrinfo codes "
+				"(EAI_NONAME, ...); none of these is one\n");
+	if (o->oom_option && !any_page(m, n, ew_oom_applies) && !limits_parts(o, m, n))
+		fprintf(stderr, "errwhy: %s is looked at on the pages of SIGKILL and 137%s; none "
+				"of these is one\n", o->oom_option,
+			strcmp(o->oom_option, "--pid") == 0
+				? ", and of EMFILE, ENFILE, ENOSPC, EAGAIN and ENOMEM" : "");
+}
+
 static int diagnose(const struct options *o, const struct ew_match *m, size_t n,
 		    struct machine *mc)
 {
 	int r;
 
 	*mc = (struct machine){0};
+	unused_options(o, m, n);
 	if (o->has_port) {
 		r = ew_port_report_build(&mc->port, o->port, 0);
 		if (r < 0)

@@ -296,4 +296,10 @@ expect "'killed' in prose is no signal" '! printf "%s\n" "$out" | grep -q SIGKIL
 pipe_status=${PIPESTATUS[0]}
 expect "a closed pipe is not an error" '[ "$pipe_status" = 0 ]'
 
+# An option about this machine that no page shows is said on stderr, the page still comes.
+run "$errwhy" EADDRINUSE --path /etc/hostname
+expect "--path on a page that is no file error: a notice, the page" '[ "$status" = 0 ] && [[ "$err" == *"--path"*"file errors"* ]] && [[ "$out" == *EADDRINUSE* ]]'
+run "$errwhy" ENOENT --path /etc/hostname
+expect "--path on ENOENT's page: no notice, the verdict" '[ "$status" = 0 ] && [ -z "$err" ] && [[ "$out" == *"ok: root can read /etc/hostname"* || "$out" == *"can read /etc/hostname"* ]]'
+
 done_testing
