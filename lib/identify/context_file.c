@@ -8,6 +8,8 @@
 
 #include "identify.h"
 
+#define PHRASE_WINDOW 2048 /* bytes before the error text where its phrase may stand */
+
 /* Phrases of coreutils, util-linux and the shells, before the error text. */
 static const struct {
 	const char *phrase;
@@ -81,6 +83,8 @@ static bool quoted_at(const char *line, size_t len, size_t i, size_t *s, size_t 
 	size_t o = 1;
 	const char *want = NULL;
 
+	if (i >= len)
+		return false;
 	if (*open == '\'' || *open == '"')
 		want = *open == '\'' ? "'" : "\"";
 	else if (i + 3 <= len && memcmp(open, "\xe2\x80\x98", 3) == 0)
@@ -140,9 +144,12 @@ void ew_context_read_file_op(struct ew_context *ctx, const char *line, size_t le
 
 	if (ctx->file_op[0])
 		return;
+	/* The words stand just before the error, its path between them ("cp: cannot create
+	 * regular file '/x': ..."): a window, so a long line's many hits each read little. */
+	size_t from = start > PHRASE_WINDOW ? start - PHRASE_WINDOW : 0;
 	for (size_t i = 0; i < sizeof(phrases) / sizeof(*phrases) && !op; i++) {
 		size_t n = strlen(phrases[i].phrase);
-		for (size_t k = 0; !op && k + n <= start; k++)
+		for (size_t k = from; !op && k + n <= start; k++)
 			if (strncasecmp(line + k, phrases[i].phrase, n) == 0)
 				op = phrases[i].op;
 	}
