@@ -79,6 +79,11 @@ static const char *word(const char *s, const char *end, const struct markup *m,
 
 	for (; s < end; s++) {
 		char c = *s;
+		/* Most characters: printable ASCII that is no markup and ends no word. */
+		if ((unsigned char)c > ' ' && (unsigned char)c < 0x7F && c != '`' && c != '*') {
+			w++;
+			continue;
+		}
 		if (m->plain && c != ' ' && c != '\n') {
 			w += ((unsigned char)c & 0xC0) != 0x80;
 		} else if (c == '`') {
